@@ -1,0 +1,98 @@
+# tcpconform: a packet-crafting conformance tester for kernel TCP stacks.
+#
+#   make            build ./tcpconform
+#   make deps       install the Debian packages the build and tests need
+#   make check      unit tests, parser golden tests, end-to-end tests
+#   make install    install tcpconform under $(PREFIX)
+#
+#   V=1             show full commands
+#   DEVELOPER=1     warnings are errors (CI sets it)
+#   SANITIZE=address,undefined   build with sanitizers
+
+CC ?= cc
+PREFIX ?= /usr/local
+BISON ?= bison
+FLEX ?= flex
+B := build
+
+WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
+	-Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -Isrc -I$(B) -MMD -MP
+ifeq ($(DEVELOPER),1)
+ALL_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+# flex and bison output: only these warnings are silenced, only there.
+GEN_CFLAGS := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare \
+	-Wno-unused-parameter
+
+LIBS := -lnet -lpcap -lmnl -lpthread
+
+ifneq ($(V),1)
+Q = @
+QUIET_CC = @echo '   CC      ' $@;
+QUIET_LINK = @echo '   LINK    ' $@;
+QUIET_GEN = @echo '   GEN     ' $@;
+endif
+
+# Every src/*.c except main.c goes into the library that tests link too.
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS)) \
+	$(if $(wildcard grammar/parser.y),$(B)/parser.o $(B)/lexer.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+all: tcpconform
+
+tcpconform: $(B)/main.o $(B)/libtc.a
+	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libtc.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: src/%.c | $(if $(wildcard grammar/parser.y),$(B)/parser.h)
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/parser.c $(B)/parser.h: grammar/parser.y
+	@mkdir -p $(B)
+	$(QUIET_GEN)$(BISON) -Wall --report=all --report-file=$(B)/parser.output \
+		--header=$(B)/parser.h -o $(B)/parser.c $<
+
+$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l
+	@mkdir -p $(B)
+	$(QUIET_GEN)$(FLEX) --header-file=$(B)/lexer.h -o $(B)/lexer.c $<
+
+$(B)/parser.o: $(B)/parser.c $(B)/lexer.h
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(GEN_CFLAGS) -c -o $@ $<
+
+$(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(GEN_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libtc.a $(LIBS)
+
+unit: $(UNIT_BINS)
+
+check: tcpconform unit
+	./tests/run-all
+
+deps:
+	./tests/install-deps
+
+install: tcpconform
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 tcpconform $(DESTDIR)$(PREFIX)/bin/tcpconform
+
+clean:
+	rm -rf $(B) tcpconform
+
+.PHONY: all check deps install clean unit
+.DELETE_ON_ERROR:
+
+-include $(wildcard $(B)/*.d $(B)/tests/*.d)

@@ -1,0 +1,109 @@
+/*
+ * codec.h: bytes <-> segments <-> script notation.
+ *
+ * Decoding treats every captured byte as hostile: all reads go through a
+ * bounds-checked cursor, and a truncated or malformed frame is an error
+ * result, never a crash.  Nothing here allocates; nothing here knows about
+ * ISNs (mapping live numbers into script space is verify's job).
+ */
+#ifndef TC_CODEC_H
+#define TC_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "script.h"
+
+struct tc_error;
+struct strbuf;
+
+/* A decoded live frame: Ethernet (optional) + IPv4/IPv6 + TCP. */
+struct tc_segment {
+	/* IP */
+	int ip_version;		/* 4 or 6 */
+	uint8_t ip_hl;		/* IPv4 header length in bytes (20 without options) */
+	uint8_t tos;		/* IPv4 TOS / IPv6 traffic class */
+	uint8_t ttl;		/* TTL / hop limit */
+	uint16_t ip_id;
+	bool ip_df;
+	uint16_t ip_total_len;	/* IPv4 total length / IPv6 payload length + 40 */
+	bool ip_csum_ok;	/* IPv4 header checksum verified (true for IPv6) */
+	uint8_t ip_proto;	/* 6 for TCP */
+	uint32_t flowlabel;	/* IPv6 only */
+	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
+
+	/* TCP */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t doff;		/* TCP header length in bytes */
+	uint16_t flags;		/* TC_TH_* including TC_TH_AE */
+	uint8_t reserved;	/* the three reserved bits (byte 12, bits 1..3) */
+	uint16_t win;
+	uint16_t csum;
+	uint16_t urg;
+	uint8_t opts[TC_MAX_OPT_BYTES];
+	uint8_t opts_len;
+	uint32_t payload_len;
+	bool payload_zero;	/* every payload byte is 0 */
+};
+
+/*
+ * Decode an Ethernet II frame carrying IPv4/IPv6 and TCP.  Returns 0 and
+ * fills seg, or -1 with a message in err (kind TC_ERR_VERIFY) for a frame
+ * that is not Ethernet+IP+TCP or is truncated/malformed.  Extra bytes after
+ * the IP total length (Ethernet padding) are ignored.
+ */
+int tc_decode_ether(const uint8_t *frame, size_t len, struct tc_segment *seg,
+		    struct tc_error *err);
+
+/* As tc_decode_ether for a frame that starts at the IP header. */
+int tc_decode_ip(const uint8_t *pkt, size_t len, struct tc_segment *seg,
+		 struct tc_error *err);
+
+/*
+ * Encode a script option list into wire bytes, in the order written, with
+ * no padding added.  Returns 0 and sets *out_len, or -1 if the options do
+ * not fit in 40 bytes or their total is not a multiple of 4 (message
+ * "TCP options are not padded correctly").
+ */
+int tc_options_encode(const struct tc_option *opts, int n, uint8_t *out,
+		      size_t cap, size_t *out_len, struct tc_error *err);
+
+/*
+ * Decode wire option bytes into a list.  Unknown kinds keep their bytes in
+ * data[].  Returns 0, or -1 for a malformed list (a length byte < 2 or
+ * running past the end).
+ */
+int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
+		      int max, int *n, struct tc_error *err);
+
+/* Append one option / an option list in script notation ("mss 1460",
+ * "<mss 1460,nop,wscale 7>"). */
+void tc_option_format(const struct tc_option *opt, struct strbuf *out);
+void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out);
+
+/* Append the flags in script order ("S.", "F.", "P.", "-" for none). */
+void tc_flags_format(uint16_t flags, struct strbuf *out);
+
+/*
+ * Append a packet in script notation, without the time and direction:
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 8>".  ack is printed
+ * when has_ack or TC_TH_ACK is set; win when has_win; options when
+ * has_options ("<...>" when any_options).
+ */
+void tc_packet_format(const struct tc_packet *pkt, struct strbuf *out);
+
+/*
+ * Convert a decoded TCP segment into a tc_packet whose numbers are those of
+ * the wire (no mapping): flags, seq_start = seq, seq_end = seq + len,
+ * payload_len, has_ack/ack, has_win/win, urg when non-zero, and the decoded
+ * options (has_options = true).  Returns 0, or -1 if the options do not decode.
+ */
+int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
+			 struct tc_error *err);
+
+/* Internet checksum (RFC 1071) over buf, folded, as stored on the wire. */
+uint16_t tc_inet_csum(const void *buf, size_t len);
+
+#endif

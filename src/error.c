@@ -1,0 +1,71 @@
+/* error.c: see error.h. */
+#include "error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tc_error_clear(struct tc_error *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+static void set_v(struct tc_error *err, enum tc_error_kind kind,
+		  const char *fmt, va_list ap)
+{
+	err->kind = kind;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+int tc_error_set(struct tc_error *err, enum tc_error_kind kind,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_v(err, kind, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int tc_error_at(struct tc_error *err, enum tc_error_kind kind, int line,
+		int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	set_v(err, kind, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void tc_error_detail(struct tc_error *err, const char *fmt, ...)
+{
+	size_t used = strlen(err->detail);
+	va_list ap;
+
+	if (used + 2 >= sizeof(err->detail))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->detail + used, sizeof(err->detail) - used - 1, fmt, ap);
+	va_end(ap);
+	used = strlen(err->detail);
+	err->detail[used] = '\n';
+	err->detail[used + 1] = '\0';
+}
+
+int tc_error_exit_code(const struct tc_error *err)
+{
+	switch (err->kind) {
+	case TC_ERR_NONE:
+		return TC_EXIT_PASS;
+	case TC_ERR_SCRIPT:
+		return TC_EXIT_USAGE;
+	case TC_ERR_VERIFY:
+		return TC_EXIT_FAIL;
+	case TC_ERR_ENV:
+		return TC_EXIT_ENV;
+	}
+	return TC_EXIT_ENV;
+}

@@ -1,0 +1,63 @@
+/*
+ * error.h: error reporting shared by every module.
+ *
+ * Library code never exits and never prints.  A function that can fail
+ * takes a caller-owned struct tc_error, fills it through tc_error_set()
+ * (or tc_error_at() when a script position is known) and returns -1.
+ * Only main() turns results into messages on stderr and exit codes.
+ *
+ * Message style (git's): lower-case start, no final full stop, what went
+ * wrong first, offending text in single quotes.
+ */
+#ifndef TC_ERROR_H
+#define TC_ERROR_H
+
+#include <stdarg.h>
+
+/* Process exit codes: main() is the only place that uses them. */
+enum tc_exit {
+	TC_EXIT_PASS = 0,	/* every script passed */
+	TC_EXIT_FAIL = 1,	/* a script failed verification */
+	TC_EXIT_USAGE = 2,	/* bad script (syntax/semantic) or bad command line */
+	TC_EXIT_ENV = 4,	/* the environment cannot run tests (no netns, no veth, ...) */
+};
+
+/* What kind of failure a tc_error describes; decides the exit code. */
+enum tc_error_kind {
+	TC_ERR_NONE = 0,
+	TC_ERR_SCRIPT,		/* the script is malformed: exit 2 */
+	TC_ERR_VERIFY,		/* the kernel did not behave as scripted: exit 1 */
+	TC_ERR_ENV,		/* namespaces, sockets, libraries: exit 4 */
+};
+
+#define TC_ERROR_MAX 4096
+
+struct tc_error {
+	enum tc_error_kind kind;
+	const char *file;	/* script path, or NULL; not owned */
+	int line;		/* 0 when unknown */
+	int col;		/* 0 when no column applies */
+	char msg[TC_ERROR_MAX];	/* the message, without "file:line: error: " */
+	char detail[TC_ERROR_MAX]; /* extra lines (packet dumps, times), may be empty */
+};
+
+/* Reset to "no error". */
+void tc_error_clear(struct tc_error *err);
+
+/* Fill err with kind and a printf-style message; returns -1. */
+int tc_error_set(struct tc_error *err, enum tc_error_kind kind,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* As tc_error_set, with a script position; returns -1. */
+int tc_error_at(struct tc_error *err, enum tc_error_kind kind, int line,
+		int col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Append a line of detail (a newline is added). */
+void tc_error_detail(struct tc_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Map an error kind to the process exit code. */
+int tc_error_exit_code(const struct tc_error *err);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * inject.h: send crafted frames onto the wire-side veth with libnet.
+ *
+ * Open it inside the wire namespace (see tc_netns_in_wire); the libnet
+ * context keeps that namespace afterwards.  Every field of a tc_wire_tcp is
+ * sent exactly as given; the IPv4 header and TCP checksums are computed.
+ * One context; not thread-safe (the engine's main thread injects).
+ */
+#ifndef TC_INJECT_H
+#define TC_INJECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tc_error;
+
+/* A fully live TCP/IPv4 segment to send. */
+struct tc_wire_tcp {
+	uint8_t src_mac[6], dst_mac[6];
+	uint32_t src_ip, dst_ip;	/* network byte order */
+	uint8_t tos, ttl;
+	uint16_t ip_id;
+	uint16_t sport, dport;		/* host byte order */
+	uint32_t seq, ack;		/* host byte order */
+	uint16_t flags;			/* TC_TH_*, AE included */
+	uint16_t win, urg;
+	const uint8_t *opts;		/* already a multiple of 4 bytes */
+	size_t opts_len;
+	uint32_t payload_len;		/* that many zero bytes */
+};
+
+struct tc_inject;
+
+int tc_inject_open(const char *ifname, struct tc_inject **out,
+		   struct tc_error *err);
+
+/* Build and send one frame; *ts_ns (if non-NULL) gets CLOCK_REALTIME at
+ * the send.  The frame's bytes are copied to frame/frame_len when frame is
+ * non-NULL (for pcap output), truncated to cap. */
+int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		  int64_t *ts_ns, struct tc_error *err);
+
+void tc_inject_close(struct tc_inject *inj);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * netns.h: the two private network namespaces of one script run.
+ *
+ *   kernel-under-test namespace          wire namespace
+ *   lo (up)                              (nothing but the peer)
+ *   tun0: local_ip/prefix  <== veth ==>  wire0: no address
+ *   route remote_net dev tun0
+ *   neigh remote_ip lladdr <wire0 mac> permanent
+ *
+ * Both namespaces are anonymous (made with unshare(CLONE_NEWNET), never
+ * named), so they vanish when the last process and descriptor holding them
+ * goes, SIGKILL included.  Links, addresses, routes and neighbours are made
+ * with rtnetlink through libmnl; the kernel's extended-ack text reaches the
+ * error message.  Sysctls are written under /proc/sys from inside the
+ * kernel-under-test namespace.  The host's namespace is never changed.
+ *
+ * Threading: tc_netns_open() switches the *calling thread* into the
+ * kernel-under-test namespace and leaves it there; threads created after
+ * that inherit it.  Call it from the main thread before creating any.
+ * Packet sockets for the wire side are opened by tc_netns_in_wire(), which
+ * runs a callback with the calling thread temporarily in the wire
+ * namespace (sockets keep the namespace they were created in).
+ */
+#ifndef TC_NETNS_H
+#define TC_NETNS_H
+
+#include <stdint.h>
+
+struct tc_error;
+
+struct tc_netns_config {
+	const char *dev_name;	/* kernel-side veth name: "tun0" */
+	const char *wire_name;	/* wire-side veth name: "wire0" */
+	int family;		/* AF_INET (AF_INET6 later) */
+	const char *local_ip;	/* "192.168.0.1" */
+	int local_prefix;	/* 16 */
+	const char *remote_ip;	/* "192.0.2.1" */
+	int remote_prefix;	/* 24: the route covers remote_ip/remote_prefix */
+	int mtu;		/* 0: leave the default (1500) */
+};
+
+struct tc_netns;
+
+/*
+ * Create both namespaces, the veth pair, addresses, route and neighbour;
+ * bring lo, tun0 and wire0 up; leave the calling thread in the
+ * kernel-under-test namespace.  Returns 0 and sets *out, or -1 with
+ * err->kind TC_ERR_ENV.
+ */
+int tc_netns_open(const struct tc_netns_config *cfg, struct tc_netns **out,
+		  struct tc_error *err);
+
+/* Run fn(arg) with the calling thread in the wire namespace, then switch
+ * back.  Returns fn's result, or -1 with err filled if switching failed. */
+int tc_netns_in_wire(struct tc_netns *ns, int (*fn)(void *arg, struct tc_error *err),
+		     void *arg, struct tc_error *err);
+
+/* MAC addresses of the two veth ends (6 bytes each). */
+const uint8_t *tc_netns_dev_mac(const struct tc_netns *ns);
+const uint8_t *tc_netns_wire_mac(const struct tc_netns *ns);
+
+/* Write value to /proc/sys/<key with dots as slashes> in the
+ * kernel-under-test namespace. */
+int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
+		    struct tc_error *err);
+
+/* Close our descriptors for the namespaces (they die with the last user).
+ * Accepts NULL. */
+void tc_netns_close(struct tc_netns *ns);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * syscalls.h: run a script's system call lines against the kernel.
+ *
+ * The engine owns one struct tc_sys_ctx per run.  tc_syscall_exec()
+ * translates the script's arguments (script fds to live fds, `...` to the
+ * live addresses, symbols to numbers), performs the call in the calling
+ * thread (which is inside the kernel-under-test namespace), records fds it
+ * returns, and checks the result, errno and out-parameters (getsockopt
+ * values, poll revents, ...) against the script.
+ *
+ * Threading: the engine's main thread runs non-blocking calls; a blocking
+ * call (`start...end`) runs on the engine's syscall thread.  At most one
+ * blocking call is outstanding, but it may overlap main-thread calls, so
+ * the fd table is protected by ctx->lock.  The on_fd callback is called
+ * with ctx->lock NOT held, from whichever thread ran the call.
+ */
+#ifndef TC_SYSCALLS_H
+#define TC_SYSCALLS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "script.h"
+
+struct tc_error;
+
+#define TC_MAX_FDS 256
+
+/* How a live fd came to be; passed to on_fd. */
+enum tc_fd_origin {
+	TC_FD_SOCKET,		/* socket() */
+	TC_FD_ACCEPT,		/* accept() */
+	TC_FD_OTHER,		/* open(), pipe(), epoll_create(), ... */
+};
+
+struct tc_fd_entry {
+	int script_fd;
+	int live_fd;
+	bool is_socket;
+	bool closed;
+};
+
+struct tc_sys_ctx {
+	/* Set up by the engine before the first call. */
+	int family;				/* AF_INET (AF_INET6 later) */
+	struct sockaddr_storage bind_addr;	/* local_ip:bind_port */
+	socklen_t bind_len;
+	struct sockaddr_storage connect_addr;	/* remote_ip:connect_port */
+	socklen_t connect_len;
+
+	/* Called after a call created an fd, and after connect()/sendto()
+	 * with MSG_FASTOPEN started a connection (origin TC_FD_SOCKET,
+	 * connecting = true). */
+	void (*on_fd)(void *arg, int live_fd, enum tc_fd_origin origin,
+		      bool connecting);
+	void *cb_arg;
+
+	/* Owned by syscalls.c. */
+	pthread_mutex_t lock;
+	struct tc_fd_entry fds[TC_MAX_FDS];
+	int n_fds;
+};
+
+void tc_sys_ctx_init(struct tc_sys_ctx *ctx);
+
+/* Close every live fd still open (end of run).  Does not free ctx. */
+void tc_sys_ctx_close_all(struct tc_sys_ctx *ctx);
+void tc_sys_ctx_destroy(struct tc_sys_ctx *ctx);
+
+/* Look up the live fd for a script fd; -1 if unknown. */
+int tc_sys_live_fd(struct tc_sys_ctx *ctx, int script_fd);
+
+/*
+ * Check a call before the run starts: known call name, argument count,
+ * every symbol resolvable, errno name known.  Returns 0, or -1 with
+ * err->kind TC_ERR_SCRIPT and the position of the offending token, with
+ * messages such as "unknown system call 'foo'", "unknown symbol 'SO_FOO'",
+ * "connect() takes 3 arguments, got 2".
+ */
+int tc_syscall_check(const struct tc_syscall *call, int line,
+		     struct tc_error *err);
+
+/*
+ * Run the call and check what it returned.  Returns 0 if everything
+ * matched; -1 with err->kind TC_ERR_VERIFY and err->msg such as
+ *   "runtime error in connect call: expected result 0 but got -1 with errno ECONNREFUSED (Connection refused)"
+ *   "runtime error in connect call: expected errno ETIMEDOUT but got ECONNREFUSED (Connection refused)"
+ *   "runtime error in getsockopt call: expected value 1 but got 0"
+ *   "runtime error in poll call: expected revents POLLIN but got POLLIN|POLLOUT for pollfd 0"
+ * (err->line is left for the caller to set).
+ */
+int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
+		    struct tc_error *err);
+
+/* Symbol table lookups (symbols.c): name -> value.  Returns 0 or -1. */
+int tc_symbol_lookup(const char *name, int64_t *value);
+/* errno name -> number, and number -> name ("ECONNREFUSED"); NULL if unknown. */
+int tc_errno_lookup(const char *name, int *value);
+const char *tc_errno_name(int value);
+
+#endif
