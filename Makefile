@@ -3,6 +3,7 @@
 #   make            build ./tcpconform
 #   make deps       install the Debian packages the build and tests need
 #   make check      unit tests, parser golden tests, end-to-end tests
+#   make example    install, build and run the bundled example scripts
 #   make install    install tcpconform under $(PREFIX)
 #
 #   V=1             show full commands
@@ -79,8 +80,12 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
 
 unit: $(UNIT_BINS)
 
-check: tcpconform unit
+check: deps tcpconform unit
 	./tests/run-all
+
+# The README's first command: install, build, run the bundled example.
+example: deps tcpconform
+	./tcpconform examples/*.pkt && echo "examples: all passed"
 
 deps:
 	./tests/install-deps
@@ -92,7 +97,7 @@ install: tcpconform
 clean:
 	rm -rf $(B) tcpconform
 
-.PHONY: all check deps install clean unit
+.PHONY: all check deps install clean unit example
 .DELETE_ON_ERROR:
 
 -include $(wildcard $(B)/*.d $(B)/tests/*.d)

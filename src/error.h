@@ -19,6 +19,7 @@ enum tc_exit {
 	TC_EXIT_PASS = 0,	/* every script passed */
 	TC_EXIT_FAIL = 1,	/* a script failed verification */
 	TC_EXIT_USAGE = 2,	/* bad script (syntax/semantic) or bad command line */
+	TC_EXIT_CRASH = 3,	/* tcpconform itself crashed (a signal in the run) */
 	TC_EXIT_ENV = 4,	/* the environment cannot run tests (no netns, no veth, ...) */
 };
 

@@ -34,11 +34,17 @@ struct tc_inject;
 int tc_inject_open(const char *ifname, struct tc_inject **out,
 		   struct tc_error *err);
 
-/* Build and send one frame; *ts_ns (if non-NULL) gets CLOCK_REALTIME at
- * the send.  The frame's bytes are copied to frame/frame_len when frame is
- * non-NULL (for pcap output), truncated to cap. */
+/* Build and send one frame; *ts_ns (if non-NULL) gets CLOCK_REALTIME
+ * right after the send.  The kernel under test usually processes the frame
+ * inside the send, so its reply's capture time can precede *ts_ns by some
+ * microseconds.  Bad option or payload lengths, or a failed send, return
+ * -1 with err (TC_ERR_ENV). */
 int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		  int64_t *ts_ns, struct tc_error *err);
+
+/* The bytes of the last frame tc_inject_tcp() sent (for pcap output),
+ * owned by inj and valid until its next call; NULL (*len 0) before any. */
+const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len);
 
 void tc_inject_close(struct tc_inject *inj);
 

@@ -7,6 +7,10 @@
  *   route remote_net dev tun0
  *   neigh remote_ip lladdr <wire0 mac> permanent
  *
+ * IPv6 is off on both ends (no ND, DAD or MLD on the wire), and tun0 has
+ * TSO and tx checksum offload off, like packetdrill's tun: what is
+ * captured on wire0 is cable-exact, MSS-sized frames with real checksums.
+ *
  * Both namespaces are anonymous (made with unshare(CLONE_NEWNET), never
  * named), so they vanish when the last process and descriptor holding them
  * goes, SIGKILL included.  Links, addresses, routes and neighbours are made
@@ -60,12 +64,18 @@ const uint8_t *tc_netns_dev_mac(const struct tc_netns *ns);
 const uint8_t *tc_netns_wire_mac(const struct tc_netns *ns);
 
 /* Write value to /proc/sys/<key with dots as slashes> in the
- * kernel-under-test namespace. */
+ * kernel-under-test namespace ("a/b/c" is taken as is, as sysctl(8) does,
+ * for names that hold dots).  /proc/sys/net shows the namespace of the
+ * thread that opens it, so the calling thread must be in the
+ * kernel-under-test namespace (any thread made after tc_netns_open() is);
+ * otherwise this fails rather than write elsewhere. */
 int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
 		    struct tc_error *err);
 
-/* Close our descriptors for the namespaces (they die with the last user).
- * Accepts NULL. */
+/* Return the calling thread to the namespace it was in before
+ * tc_netns_open() (call it from that thread), close our descriptors for
+ * the namespaces (they die with their last user: sockets opened in them,
+ * threads still inside).  Accepts NULL. */
 void tc_netns_close(struct tc_netns *ns);
 
 #endif

@@ -57,12 +57,20 @@ struct tc_sys_ctx {
 		      bool connecting);
 	void *cb_arg;
 
+	/* recvmsg() SCM_TIMESTAMPING checks: CLOCK_REALTIME at script time 0
+	 * in ns, and the tolerance.  ts_start_ns == 0: timestamps are not
+	 * checked. */
+	int64_t ts_start_ns;
+	int64_t ts_tolerance_us;
+
 	/* Owned by syscalls.c. */
 	pthread_mutex_t lock;
 	struct tc_fd_entry fds[TC_MAX_FDS];
 	int n_fds;
 };
 
+/* Zero the whole struct and set up the lock and the fd table; fill the
+ * engine's fields afterwards. */
 void tc_sys_ctx_init(struct tc_sys_ctx *ctx);
 
 /* Close every live fd still open (end of run).  Does not free ctx. */
@@ -99,5 +107,18 @@ int tc_symbol_lookup(const char *name, int64_t *value);
 /* errno name -> number, and number -> name ("ECONNREFUSED"); NULL if unknown. */
 int tc_errno_lookup(const char *name, int *value);
 const char *tc_errno_name(int value);
+
+/* Families of flag names, for printing values symbolically. */
+enum tc_flag_set {
+	TC_FLAGS_POLL,		/* POLLIN|POLLOUT */
+	TC_FLAGS_EPOLL,		/* EPOLLIN|EPOLLET */
+	TC_FLAGS_MSG,		/* MSG_ERRQUEUE|MSG_TRUNC */
+	TC_FLAGS_OPEN,		/* O_RDWR|O_NONBLOCK (access mode first) */
+};
+
+/* Append value as NAME|NAME, unnamed bits as one hex number, 0 as "0". */
+struct strbuf;
+void tc_symbol_format_flags(enum tc_flag_set set, int64_t value,
+			    struct strbuf *out);
 
 #endif

@@ -1,0 +1,798 @@
+/*
+ * codec.c: see codec.h.
+ *
+ * Every read of captured bytes goes through struct cursor below: a view of
+ * [p, p + len) with a read offset, whose readers fail (return -1) instead of
+ * running past the end.  Nothing casts a packet pointer to a struct or to a
+ * wider integer pointer; multi-byte fields are assembled from bytes.
+ *
+ * Notation decisions (script notation, as packetdrill scripts write it):
+ *
+ *   Flags: the letters in the order S F R P U E W A, then '.' for ACK last;
+ *   no flags at all prints '-'.  This reproduces every form in the upstream
+ *   corpus (S., F., P., R., FP., SF., SEW, SE., SW., U., E., WA., SEWA).
+ *   packetdrill's own dumper uses tcpdump 4.1.1's order (F S R P . U E W A),
+ *   which prints some of those differently (FS., S.E); we prefer the way
+ *   scripts are written, since reports put our output next to script lines.
+ *
+ *   Options: comma-separated, no spaces: eol, nop, "mss N", "wscale N",
+ *   sackOK, "sack L:R L:R" ("sack" with no blocks), "TS val N ecr N",
+ *   "md5 HEX", "FO HEX" / "FO", "FOEXP HEX" / "FOEXP", AccECN kinds 172/174
+ *   as "ECN e0b N ceb N e1b N" / "ECN e1b N ceb N e0b N" (as many 24-bit
+ *   fields as present).  Anything else, including a known kind whose length
+ *   is not its fixed length and kind 254 without the Fast Open magic, prints
+ *   as "opt K 0xHEX" (or "opt K" with no data).
+ *
+ *   Decoding: the first EOL is recorded (length 1) and ends the list; the
+ *   bytes after it are padding (RFC 9293 §3.2) and are ignored.
+ */
+#include "codec.h"
+
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+/* ---- bounds-checked reading ---- */
+
+struct cursor {
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+};
+
+static void cur_init(struct cursor *c, const uint8_t *p, size_t len)
+{
+	c->p = p;
+	c->len = len;
+	c->off = 0;
+}
+
+static size_t cur_left(const struct cursor *c)
+{
+	return c->len - c->off;
+}
+
+static int cur_u8(struct cursor *c, uint8_t *v)
+{
+	if (cur_left(c) < 1)
+		return -1;
+	*v = c->p[c->off++];
+	return 0;
+}
+
+static int cur_be16(struct cursor *c, uint16_t *v)
+{
+	if (cur_left(c) < 2)
+		return -1;
+	*v = (uint16_t)((unsigned)c->p[c->off] << 8 | c->p[c->off + 1]);
+	c->off += 2;
+	return 0;
+}
+
+static int cur_be32(struct cursor *c, uint32_t *v)
+{
+	if (cur_left(c) < 4)
+		return -1;
+	*v = (uint32_t)c->p[c->off] << 24 | (uint32_t)c->p[c->off + 1] << 16 |
+	     (uint32_t)c->p[c->off + 2] << 8 | (uint32_t)c->p[c->off + 3];
+	c->off += 4;
+	return 0;
+}
+
+static int cur_bytes(struct cursor *c, void *dst, size_t n)
+{
+	if (cur_left(c) < n)
+		return -1;
+	memcpy(dst, c->p + c->off, n);
+	c->off += n;
+	return 0;
+}
+
+static int cur_skip(struct cursor *c, size_t n)
+{
+	if (cur_left(c) < n)
+		return -1;
+	c->off += n;
+	return 0;
+}
+
+/* Split off the next n bytes as their own cursor, advancing c past them. */
+static int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
+{
+	if (cur_left(c) < n)
+		return -1;
+	cur_init(sub, c->p + c->off, n);
+	c->off += n;
+	return 0;
+}
+
+/* ---- checksum ---- */
+
+uint16_t tc_inet_csum(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	uint32_t sum = 0;
+	size_t i;
+
+	/* RFC 1071: one's-complement sum of big-endian 16-bit words. */
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* ---- decoding frames ---- */
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_IPV6 = 0x86dd,
+	ETH_HLEN = 14,
+	IPV4_MIN_HLEN = 20,
+	IPV6_HLEN = 40,
+	TCP_MIN_HLEN = 20,
+	PROTO_TCP = 6,
+};
+
+/* Every decoding failure is a verification failure: the kernel sent it. */
+#define verr(err, ...) tc_error_set((err), TC_ERR_VERIFY, __VA_ARGS__)
+
+/* The TCP header and payload: c covers exactly the IP payload. */
+static int decode_tcp(struct cursor *c, struct tc_segment *seg,
+		      struct tc_error *err)
+{
+	size_t avail = cur_left(c);
+	uint8_t b12, b13;
+
+	if (avail < TCP_MIN_HLEN)
+		return verr(err, "truncated TCP header (%zu bytes)", avail);
+	if (cur_be16(c, &seg->sport) < 0 || cur_be16(c, &seg->dport) < 0 ||
+	    cur_be32(c, &seg->seq) < 0 || cur_be32(c, &seg->ack) < 0 ||
+	    cur_u8(c, &b12) < 0 || cur_u8(c, &b13) < 0 ||
+	    cur_be16(c, &seg->win) < 0 || cur_be16(c, &seg->csum) < 0 ||
+	    cur_be16(c, &seg->urg) < 0)
+		return verr(err, "truncated TCP header (%zu bytes)", avail);
+
+	seg->doff = (uint8_t)((b12 >> 4) * 4);
+	seg->reserved = (uint8_t)((b12 >> 1) & 7);
+	seg->flags = (uint16_t)(b13 | (b12 & 1) << 8);
+	if (seg->doff < TCP_MIN_HLEN)
+		return verr(err, "bad TCP data offset (%u bytes)", seg->doff);
+	if (seg->doff > avail)
+		return verr(err, "truncated TCP header (%zu of %u bytes)", avail,
+			    seg->doff);
+
+	seg->opts_len = (uint8_t)(seg->doff - TCP_MIN_HLEN);
+	if (cur_bytes(c, seg->opts, seg->opts_len) < 0)	/* checked above */
+		return verr(err, "truncated TCP options");
+
+	seg->payload_len = (uint32_t)cur_left(c);
+	seg->payload_zero = true;
+	while (cur_left(c) > 0) {
+		uint8_t b;
+
+		if (cur_u8(c, &b) < 0)
+			break;
+		if (b) {
+			seg->payload_zero = false;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
+		       struct tc_error *err)
+{
+	size_t len = cur_left(c);
+	const uint8_t *hdr = c->p + c->off;
+	struct cursor tcp;
+	uint8_t vihl, proto;
+	uint16_t frag;
+
+	if (len < IPV4_MIN_HLEN)
+		return verr(err, "truncated IPv4 header (%zu bytes)", len);
+	if (cur_u8(c, &vihl) < 0 || cur_u8(c, &seg->tos) < 0 ||
+	    cur_be16(c, &seg->ip_total_len) < 0 || cur_be16(c, &seg->ip_id) < 0 ||
+	    cur_be16(c, &frag) < 0 || cur_u8(c, &seg->ttl) < 0 ||
+	    cur_u8(c, &proto) < 0 || cur_skip(c, 2) < 0 ||
+	    cur_bytes(c, seg->src, 4) < 0 || cur_bytes(c, seg->dst, 4) < 0)
+		return verr(err, "truncated IPv4 header (%zu bytes)", len);
+
+	seg->ip_version = vihl >> 4;
+	if (seg->ip_version != 4)
+		return verr(err, "bad IP version %d in an IPv4 frame",
+			    seg->ip_version);
+	seg->ip_hl = (uint8_t)((vihl & 0x0f) * 4);
+	seg->ip_proto = proto;
+	seg->ip_df = frag & 0x4000;
+	if (seg->ip_hl < IPV4_MIN_HLEN)
+		return verr(err, "bad IPv4 header length (%u bytes)", seg->ip_hl);
+	if (seg->ip_hl > len)
+		return verr(err, "truncated IPv4 header (%zu of %u bytes)", len,
+			    seg->ip_hl);
+	if (seg->ip_total_len < seg->ip_hl)
+		return verr(err, "bad IPv4 total length %u (header length %u)",
+			    seg->ip_total_len, seg->ip_hl);
+	if (seg->ip_total_len > len)
+		return verr(err, "truncated IPv4 packet (%zu of %u bytes)", len,
+			    seg->ip_total_len);
+	/* hdr[0 .. ip_hl) lies inside the checked range: ip_hl <= len. */
+	seg->ip_csum_ok = tc_inet_csum(hdr, seg->ip_hl) == 0;
+	if (frag & 0x3fff)
+		return verr(err, "IPv4 fragment (offset %u%s) not supported",
+			    (unsigned)(frag & 0x1fff) * 8,
+			    frag & 0x2000 ? ", more fragments" : "");
+	if (proto != PROTO_TCP)
+		return verr(err, "not a TCP segment (protocol %u)", proto);
+
+	/* Skip IP options, then take exactly the IP payload. */
+	if (cur_skip(c, (size_t)seg->ip_hl - IPV4_MIN_HLEN) < 0 ||
+	    cur_sub(c, (size_t)seg->ip_total_len - seg->ip_hl, &tcp) < 0)
+		return verr(err, "truncated IPv4 packet (%zu bytes)", len);
+	return decode_tcp(&tcp, seg, err);
+}
+
+/* IPv6 next-header values that are extension headers (RFC 8200 §4, IANA). */
+static bool ipv6_is_ext(uint8_t nh)
+{
+	static const uint8_t ext[] = { 0, 43, 44, 50, 51, 60, 135, 139, 140,
+				       253, 254 };
+
+	for (size_t i = 0; i < sizeof(ext); i++)
+		if (ext[i] == nh)
+			return true;
+	return false;
+}
+
+static int decode_ipv6(struct cursor *c, struct tc_segment *seg,
+		       struct tc_error *err)
+{
+	size_t len = cur_left(c);
+	struct cursor tcp;
+	uint32_t vtf;
+	uint16_t plen;
+	uint8_t nh;
+
+	if (len < IPV6_HLEN)
+		return verr(err, "truncated IPv6 header (%zu bytes)", len);
+	if (cur_be32(c, &vtf) < 0 || cur_be16(c, &plen) < 0 ||
+	    cur_u8(c, &nh) < 0 || cur_u8(c, &seg->ttl) < 0 ||
+	    cur_bytes(c, seg->src, 16) < 0 || cur_bytes(c, seg->dst, 16) < 0)
+		return verr(err, "truncated IPv6 header (%zu bytes)", len);
+
+	seg->ip_version = (int)(vtf >> 28);
+	if (seg->ip_version != 6)
+		return verr(err, "bad IP version %d in an IPv6 frame",
+			    seg->ip_version);
+	seg->tos = (uint8_t)(vtf >> 20);
+	seg->flowlabel = vtf & 0xfffff;
+	seg->ip_hl = IPV6_HLEN;
+	seg->ip_csum_ok = true;
+	seg->ip_proto = nh;
+	/* ip_total_len is 16 bits: a payload over 65495 bytes saturates. */
+	seg->ip_total_len = plen > 0xffff - IPV6_HLEN ? 0xffff :
+			    (uint16_t)(plen + IPV6_HLEN);
+	if ((size_t)plen + IPV6_HLEN > len)
+		return verr(err, "truncated IPv6 packet (%zu of %zu bytes)", len,
+			    (size_t)plen + IPV6_HLEN);
+	if (nh != PROTO_TCP && ipv6_is_ext(nh))
+		return verr(err, "unsupported IPv6 extension header (next header %u)",
+			    nh);
+	if (nh != PROTO_TCP)
+		return verr(err, "not a TCP segment (protocol %u)", nh);
+	if (cur_sub(c, plen, &tcp) < 0)
+		return verr(err, "truncated IPv6 packet (%zu bytes)", len);
+	return decode_tcp(&tcp, seg, err);
+}
+
+/* Decode from c; want is 4, 6, or 0 for "whatever the version says". */
+static int decode_ip(struct cursor *c, int want, struct tc_segment *seg,
+		     struct tc_error *err)
+{
+	uint8_t v;
+
+	if (want == 0) {
+		if (cur_left(c) < 1)
+			return verr(err, "empty IP packet");
+		v = c->p[c->off] >> 4;
+		if (v != 4 && v != 6)
+			return verr(err, "bad IP version %u", v);
+		want = v;
+	}
+	return want == 4 ? decode_ipv4(c, seg, err) : decode_ipv6(c, seg, err);
+}
+
+int tc_decode_ip(const uint8_t *pkt, size_t len, struct tc_segment *seg,
+		 struct tc_error *err)
+{
+	struct cursor c;
+
+	memset(seg, 0, sizeof(*seg));
+	cur_init(&c, pkt, len);
+	return decode_ip(&c, 0, seg, err);
+}
+
+int tc_decode_ether(const uint8_t *frame, size_t len, struct tc_segment *seg,
+		    struct tc_error *err)
+{
+	struct cursor c;
+	uint16_t type;
+
+	memset(seg, 0, sizeof(*seg));
+	cur_init(&c, frame, len);
+	if (cur_skip(&c, 12) < 0 || cur_be16(&c, &type) < 0)
+		return verr(err, "truncated Ethernet header (%zu bytes)", len);
+	if (type == ETHERTYPE_IPV4)
+		return decode_ip(&c, 4, seg, err);
+	if (type == ETHERTYPE_IPV6)
+		return decode_ip(&c, 6, seg, err);
+	return verr(err, "unsupported ethertype 0x%04x", type);
+}
+
+/* ---- options ---- */
+
+/* What we know about each named kind.  fixed: its only valid wire length,
+ * or 0 when the length varies. */
+struct opt_info {
+	uint8_t kind;
+	uint8_t fixed;
+	const char *name;
+};
+
+static const struct opt_info opt_table[] = {
+	{ TC_OPT_EOL, 1, "eol" },
+	{ TC_OPT_NOP, 1, "nop" },
+	{ TC_OPT_MSS, 4, "mss" },
+	{ TC_OPT_WSCALE, 3, "wscale" },
+	{ TC_OPT_SACK_PERM, 2, "sackOK" },
+	{ TC_OPT_SACK, 0, "sack" },
+	{ TC_OPT_TS, 10, "TS" },
+	{ TC_OPT_MD5, 0, "md5" },
+	{ TC_OPT_FASTOPEN, 0, "FO" },
+	{ TC_OPT_EXP, 0, "FOEXP" },
+	{ 0, 0, NULL },
+};
+
+enum {
+	OPT_ACCECN0 = 172,	/* AccECN order 0: e0b, ceb, e1b */
+	OPT_ACCECN1 = 174,	/* AccECN order 1: e1b, ceb, e0b */
+	FOEXP_MAGIC0 = 0xf9,
+	FOEXP_MAGIC1 = 0x89,
+};
+
+static const struct opt_info *opt_lookup(uint8_t kind)
+{
+	for (const struct opt_info *i = opt_table; i->name; i++)
+		if (i->kind == kind)
+			return i;
+	return NULL;
+}
+
+/*
+ * Whether o is held as raw bytes in data[]: kinds without named fields,
+ * and a named fixed-size kind (or SACK) whose recorded length is not its
+ * valid one (only decoding produces those; a length of 0 means "derive").
+ */
+static bool opt_is_raw(const struct tc_option *o)
+{
+	const struct opt_info *info = opt_lookup(o->kind);
+
+	if (!info)
+		return true;
+	if (o->kind == TC_OPT_SACK)
+		return o->length && (o->length < 2 || (o->length - 2) % 8 ||
+				     (o->length - 2) / 8 > TC_MAX_SACK_BLOCKS);
+	if (info->fixed)
+		return o->length && o->length != info->fixed;
+	return true;		/* MD5, FO, EXP: data is their payload */
+}
+
+/* The option's length on the wire, or -1 if it cannot be encoded. */
+static int opt_wire_len(const struct tc_option *o)
+{
+	const struct opt_info *info = opt_lookup(o->kind);
+
+	if (o->kind == TC_OPT_EOL || o->kind == TC_OPT_NOP)
+		return 1;
+	if (opt_is_raw(o))
+		return o->data_len <= sizeof(o->data) ? 2 + o->data_len : -1;
+	if (o->kind == TC_OPT_SACK)
+		return o->n_sack >= 0 && o->n_sack <= TC_MAX_SACK_BLOCKS ?
+		       2 + 8 * o->n_sack : -1;
+	return info->fixed;
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int tc_options_encode(const struct tc_option *opts, int n, uint8_t *out,
+		      size_t cap, size_t *out_len, struct tc_error *err)
+{
+	size_t total = 0, off = 0;
+
+	*out_len = 0;
+	for (int i = 0; i < n; i++) {
+		int l = opt_wire_len(&opts[i]);
+
+		if (l < 0)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "TCP option %d (kind %u) is malformed",
+					    i + 1, opts[i].kind);
+		total += (size_t)l;
+	}
+	if (total > TC_MAX_OPT_BYTES)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "TCP options too long (%zu bytes)", total);
+	if (total % 4)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "TCP options are not padded correctly");
+	if (total > cap)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "TCP options do not fit in %zu bytes", cap);
+
+	for (int i = 0; i < n; i++) {
+		const struct tc_option *o = &opts[i];
+		uint8_t l = (uint8_t)opt_wire_len(o);
+		uint8_t *p = out + off;
+
+		p[0] = o->kind;
+		if (l > 1)
+			p[1] = l;
+		if (l == 1) {
+			/* EOL, NOP: the kind byte alone. */
+		} else if (opt_is_raw(o)) {
+			memcpy(p + 2, o->data, o->data_len);
+		} else if (o->kind == TC_OPT_MSS) {
+			put_be16(p + 2, o->mss);
+		} else if (o->kind == TC_OPT_WSCALE) {
+			p[2] = o->wscale;
+		} else if (o->kind == TC_OPT_SACK) {
+			for (int j = 0; j < o->n_sack; j++) {
+				put_be32(p + 2 + 8 * j, o->sack[j].left);
+				put_be32(p + 6 + 8 * j, o->sack[j].right);
+			}
+		} else if (o->kind == TC_OPT_TS) {
+			put_be32(p + 2, o->ts_val);
+			put_be32(p + 6, o->ts_ecr);
+		}
+		off += l;
+	}
+	*out_len = off;
+	return 0;
+}
+
+/* Fill the named fields of a known kind from its payload (p, after kind
+ * and length); the option is already raw-filled and its length checked. */
+static void opt_parse_fields(struct tc_option *o, struct cursor *p)
+{
+	switch (o->kind) {
+	case TC_OPT_MSS:
+		(void)cur_be16(p, &o->mss);
+		break;
+	case TC_OPT_WSCALE:
+		(void)cur_u8(p, &o->wscale);
+		break;
+	case TC_OPT_SACK:
+		o->n_sack = (o->length - 2) / 8;
+		for (int j = 0; j < o->n_sack; j++) {
+			(void)cur_be32(p, &o->sack[j].left);
+			(void)cur_be32(p, &o->sack[j].right);
+		}
+		break;
+	case TC_OPT_TS:
+		(void)cur_be32(p, &o->ts_val);
+		(void)cur_be32(p, &o->ts_ecr);
+		break;
+	default:
+		break;
+	}
+}
+
+int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
+		      int max, int *n, struct tc_error *err)
+{
+	struct cursor c;
+
+	*n = 0;
+	cur_init(&c, buf, len);
+	while (cur_left(&c) > 0) {
+		size_t at = c.off;
+		struct tc_option *o;
+		struct cursor body;
+		uint8_t kind, olen;
+
+		if (*n >= max)
+			return verr(err, "too many TCP options (more than %d)", max);
+		o = &opts[*n];
+		memset(o, 0, sizeof(*o));
+		(void)cur_u8(&c, &kind);
+		o->kind = kind;
+		if (kind == TC_OPT_EOL || kind == TC_OPT_NOP) {
+			o->length = 1;
+			(*n)++;
+			if (kind == TC_OPT_EOL)
+				break;
+			continue;
+		}
+		if (cur_u8(&c, &olen) < 0)
+			return verr(err, "TCP option kind %u at byte %zu has no length",
+				    kind, at);
+		if (olen < 2)
+			return verr(err, "bad length %u in TCP option kind %u at byte %zu",
+				    olen, kind, at);
+		if (cur_sub(&c, (size_t)olen - 2, &body) < 0)
+			return verr(err, "TCP option kind %u at byte %zu runs past "
+				    "the end (length %u, %zu bytes left)",
+				    kind, at, olen, len - at);
+		o->length = olen;
+		/* olen - 2 <= 38 here since len <= 40 in practice; still clamp
+		 * against data[] for a caller that passes a longer buffer. */
+		if (body.len > sizeof(o->data))
+			return verr(err, "TCP option kind %u at byte %zu is too long "
+				    "(%u bytes)", kind, at, olen);
+		o->data_len = (uint8_t)body.len;
+		memcpy(o->data, body.p, body.len);
+		if (!opt_is_raw(o))
+			opt_parse_fields(o, &body);
+		(*n)++;
+	}
+	return 0;
+}
+
+static void add_hex(struct strbuf *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(out, "%02x", p[i]);
+}
+
+static uint32_t get_be24(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+/* "ECN e0b N ceb N e1b N" for an AccECN option; false if o is not one. */
+static bool format_accecn(const struct tc_option *o, struct strbuf *out)
+{
+	static const char *const order0[] = { "e0b", "ceb", "e1b" };
+	static const char *const order1[] = { "e1b", "ceb", "e0b" };
+	const char *const *names;
+
+	if (o->kind == OPT_ACCECN0)
+		names = order0;
+	else if (o->kind == OPT_ACCECN1)
+		names = order1;
+	else
+		return false;
+	if (o->data_len == 0 || o->data_len % 3 || o->data_len > 9)
+		return false;
+	strbuf_addstr(out, "ECN");
+	for (int i = 0; i < o->data_len / 3; i++)
+		strbuf_addf(out, " %s %u", names[i], get_be24(o->data + 3 * i));
+	return true;
+}
+
+static void format_raw(const struct tc_option *o, struct strbuf *out)
+{
+	size_t n = o->data_len <= sizeof(o->data) ? o->data_len : sizeof(o->data);
+
+	strbuf_addf(out, "opt %u", o->kind);
+	if (n) {
+		strbuf_addstr(out, " 0x");
+		add_hex(out, o->data, n);
+	}
+}
+
+/* A name followed by " HEX" when there are bytes. */
+static void format_named_hex(const char *name, const uint8_t *p, size_t n,
+			     struct strbuf *out)
+{
+	strbuf_addstr(out, name);
+	if (n) {
+		strbuf_addch(out, ' ');
+		add_hex(out, p, n);
+	}
+}
+
+void tc_option_format(const struct tc_option *o, struct strbuf *out)
+{
+	const struct opt_info *info = opt_lookup(o->kind);
+	size_t dl = o->data_len <= sizeof(o->data) ? o->data_len : sizeof(o->data);
+
+	if (o->kind == TC_OPT_EOL || o->kind == TC_OPT_NOP) {
+		strbuf_addstr(out, info->name);
+		return;
+	}
+	/* Unnamed kinds, and named ones whose length is not theirs. */
+	if (!info || ((info->fixed || o->kind == TC_OPT_SACK) && opt_is_raw(o))) {
+		if (!format_accecn(o, out))
+			format_raw(o, out);
+		return;
+	}
+	switch (o->kind) {
+	case TC_OPT_MSS:
+		strbuf_addf(out, "mss %u", o->mss);
+		break;
+	case TC_OPT_WSCALE:
+		strbuf_addf(out, "wscale %u", o->wscale);
+		break;
+	case TC_OPT_SACK_PERM:
+		strbuf_addstr(out, "sackOK");
+		break;
+	case TC_OPT_SACK:
+		strbuf_addstr(out, "sack");
+		for (int j = 0; j < o->n_sack && j < TC_MAX_SACK_BLOCKS; j++)
+			strbuf_addf(out, " %u:%u", o->sack[j].left, o->sack[j].right);
+		break;
+	case TC_OPT_TS:
+		strbuf_addf(out, "TS val %u ecr %u", o->ts_val, o->ts_ecr);
+		break;
+	case TC_OPT_MD5:
+	case TC_OPT_FASTOPEN:
+		format_named_hex(info->name, o->data, dl, out);
+		break;
+	case TC_OPT_EXP:
+		if (dl >= 2 && o->data[0] == FOEXP_MAGIC0 &&
+		    o->data[1] == FOEXP_MAGIC1)
+			format_named_hex(info->name, o->data + 2, dl - 2, out);
+		else
+			format_raw(o, out);
+		break;
+	default:
+		format_raw(o, out);
+		break;
+	}
+}
+
+void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out)
+{
+	strbuf_addch(out, '<');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		tc_option_format(&opts[i], out);
+	}
+	strbuf_addch(out, '>');
+}
+
+/* ---- flags and packets ---- */
+
+/* Script order: letters as scripts write them, ACK's '.' last. */
+static const struct {
+	uint16_t bit;
+	char letter;
+} flag_table[] = {
+	{ TC_TH_SYN, 'S' },
+	{ TC_TH_FIN, 'F' },
+	{ TC_TH_RST, 'R' },
+	{ TC_TH_PSH, 'P' },
+	{ TC_TH_URG, 'U' },
+	{ TC_TH_ECE, 'E' },
+	{ TC_TH_CWR, 'W' },
+	{ TC_TH_AE, 'A' },
+	{ TC_TH_ACK, '.' },
+	{ 0, 0 },
+};
+
+void tc_flags_format(uint16_t flags, struct strbuf *out)
+{
+	bool any = false;
+
+	for (int i = 0; flag_table[i].bit; i++) {
+		if (flags & flag_table[i].bit) {
+			strbuf_addch(out, flag_table[i].letter);
+			any = true;
+		}
+	}
+	if (!any)
+		strbuf_addch(out, '-');
+}
+
+static const char *const ecn_names[] = {
+	[TC_ECN_NOECN] = "noecn",
+	[TC_ECN_ECT1] = "ect1",
+	[TC_ECN_ECT0] = "ect0",
+	[TC_ECN_CE] = "ce",
+	[TC_ECN_ECT01] = "ect01",
+};
+
+/* "[ect0] ", "[tos 0x10, ttl 64] ": the ipinfo that was given, if any. */
+static void format_ipinfo(const struct tc_packet *p, struct strbuf *out)
+{
+	const char *sep = "[";
+
+	if (p->ecn >= 0 && p->ecn <= TC_ECN_ECT01) {
+		strbuf_addf(out, "%s%s", sep, ecn_names[p->ecn]);
+		sep = ", ";
+	}
+	if (p->tos >= 0) {
+		strbuf_addf(out, "%stos 0x%02x", sep, (unsigned)p->tos);
+		sep = ", ";
+	}
+	if (p->ttl >= 0) {
+		strbuf_addf(out, "%sttl %d", sep, p->ttl);
+		sep = ", ";
+	}
+	if (sep[0] != '[')
+		strbuf_addstr(out, "] ");
+}
+
+void tc_packet_format(const struct tc_packet *p, struct strbuf *out)
+{
+	format_ipinfo(p, out);
+	if (p->l4 == TC_L4_UDP) {
+		if (p->has_ports)
+			strbuf_addf(out, "udp %u>%u (%u)", p->sport, p->dport,
+				    p->payload_len);
+		else
+			strbuf_addf(out, "udp (%u)", p->payload_len);
+		return;
+	}
+	if (p->l4 == TC_L4_ICMP) {
+		strbuf_addf(out, "icmp type_%d code_%d", p->icmp_type, p->icmp_code);
+		if (p->icmp_mtu >= 0)
+			strbuf_addf(out, " mtu %d", p->icmp_mtu);
+		return;
+	}
+
+	if (p->has_ports)
+		strbuf_addf(out, "%u>%u ", p->sport, p->dport);
+	tc_flags_format(p->flags, out);
+	strbuf_addf(out, " %u:%u(%u)", p->seq_start, p->seq_end, p->payload_len);
+	if (p->has_ack || (p->flags & TC_TH_ACK))
+		strbuf_addf(out, " ack %u", p->ack);
+	if (p->has_win)
+		strbuf_addf(out, " win %u", p->win);
+	if (p->has_urg)
+		strbuf_addf(out, " urg %u", p->urg);
+	if (p->any_options) {
+		strbuf_addstr(out, " <...>");
+	} else if (p->has_options && p->n_options > 0) {
+		strbuf_addch(out, ' ');
+		tc_options_format(p->options, p->n_options, out);
+	}
+}
+
+int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
+			 struct tc_error *err)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->dir = TC_DIR_OUTBOUND;
+	pkt->l4 = TC_L4_TCP;
+	pkt->ecn = TC_ECN_UNSET;
+	pkt->tos = -1;
+	pkt->ttl = -1;
+	pkt->icmp_mtu = -1;
+
+	pkt->flags = seg->flags;
+	pkt->no_flags = seg->flags == 0;
+	pkt->seq_start = seg->seq;
+	pkt->seq_end = seg->seq + seg->payload_len;
+	pkt->payload_len = seg->payload_len;
+	/* A non-zero ack field with ACK clear is shown too: verify compares it. */
+	pkt->has_ack = (seg->flags & TC_TH_ACK) || seg->ack != 0;
+	pkt->ack = seg->ack;
+	pkt->has_win = true;
+	pkt->win = seg->win;
+	pkt->has_urg = seg->urg != 0;
+	pkt->urg = seg->urg;
+	pkt->sport = seg->sport;
+	pkt->dport = seg->dport;
+	pkt->has_options = true;
+	return tc_options_decode(seg->opts, seg->opts_len, pkt->options,
+				 TC_MAX_OPTIONS, &pkt->n_options, err);
+}

@@ -1,0 +1,334 @@
+/* config.c: see config.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+enum opt_type {
+	OPT_FLAG,	/* bool, no value */
+	OPT_INT,	/* int or int64_t with bounds */
+	OPT_USECS,	/* int64_t microseconds */
+	OPT_PERCENT,	/* double 0..100 */
+	OPT_IPV4,	/* address string, optionally /prefix */
+	OPT_SPECIAL,	/* handled in set_special() */
+	OPT_IGNORED,	/* accepted for packetdrill compatibility, no effect here */
+	OPT_IGNORED_FLAG,
+};
+
+struct opt {
+	const char *name;
+	enum opt_type type;
+	size_t offset;		/* into struct tc_config */
+	size_t size;		/* of the field (OPT_INT) */
+	int64_t min, max;
+	const char *help;
+};
+
+#define F(field) offsetof(struct tc_config, field), sizeof(((struct tc_config *)0)->field)
+
+static const struct opt options[] = {
+	{ "tolerance_usecs", OPT_USECS, F(tolerance_usecs), 0, 60000000,
+	  "allowed timing error in microseconds (default 4000)" },
+	{ "tolerance_percent", OPT_PERCENT, F(tolerance_percent), 0, 100,
+	  "allowed timing error as a percentage of the gap since the previous event (default 12.5)" },
+	{ "strict", OPT_FLAG, F(strict), 0, 1,
+	  "fail on an outbound segment that no '>' line accounts for" },
+	{ "strict_wait_usecs", OPT_USECS, F(strict_wait_usecs), 0, 60000000,
+	  "with --strict, how long to watch for segments after the last event (default 200000)" },
+	{ "strict_segments", OPT_FLAG, F(strict_segments), 0, 1,
+	  "one captured segment per '>' line: no aggregation of GSO/TSO segments" },
+	{ "ip_version", OPT_SPECIAL, 0, 0, 0, 0,
+	  "ipv4 (ipv6 and ipv4-mapped-ipv6 are not supported yet)" },
+	{ "local_ip", OPT_IPV4, F(local_ip), 0, 0,
+	  "address of the kernel under test (default 192.168.0.1)" },
+	{ "remote_ip", OPT_IPV4, F(remote_ip), 0, 0,
+	  "address of the scripted remote end, optionally /prefix (default 192.0.2.1/24)" },
+	{ "gateway_ip", OPT_IPV4, F(gateway_ip), 0, 0,
+	  "accepted; the route to the remote goes straight over tun0" },
+	{ "netmask_ip", OPT_SPECIAL, 0, 0, 0, 0,
+	  "netmask of the local address (default 255.255.0.0)" },
+	{ "bind_port", OPT_INT, F(bind_port), 1, 65535,
+	  "port that bind(..., ...) uses (default 8080)" },
+	{ "connect_port", OPT_INT, F(connect_port), 1, 65535,
+	  "port that connect(..., ...) uses (default 8080)" },
+	{ "remote_port", OPT_INT, F(remote_port), 1, 65535,
+	  "the remote end's port for passive opens (default 40000)" },
+	{ "mtu", OPT_INT, F(mtu), 68, 65535, "MTU of tun0 (default 1500)" },
+	{ "tcp_ts_tick_usecs", OPT_USECS, F(tcp_ts_tick_usecs), 0, 1000000,
+	  "judge the kernel's TS val with this tick (default 0: not judged)" },
+	{ "tcp_ts_ecr_scaled", OPT_FLAG, F(tcp_ts_ecr_scaled), 0, 1,
+	  "map an inbound TS ecr with no exact match by interpolation" },
+	{ "non_fatal", OPT_SPECIAL, 0, 0, 0, 0,
+	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
+	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment" },
+	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
+	{ "define", OPT_SPECIAL, 0, 0, 0, 0, "NAME=VALUE: replace the word NAME in the script" },
+	{ "mss", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
+	{ "speed", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect" },
+	{ "init_scripts", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
+	{ "send_omit_free", OPT_IGNORED_FLAG, 0, 0, 0, 0, "accepted, no effect" },
+	{ "debug", OPT_IGNORED_FLAG, 0, 0, 0, 0, "accepted, no effect" },
+	{ NULL, 0, 0, 0, 0, 0, NULL },
+};
+
+void tc_config_init(struct tc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->tolerance_usecs = 4000;
+	cfg->tolerance_percent = 12.5;
+	cfg->strict_wait_usecs = 200000;
+	cfg->ip_version = 4;
+	strcpy(cfg->local_ip, "192.168.0.1");
+	cfg->local_prefix = 16;
+	strcpy(cfg->remote_ip, "192.0.2.1");
+	cfg->remote_prefix = 24;
+	strcpy(cfg->gateway_ip, "192.168.0.1");
+	cfg->bind_port = 8080;
+	cfg->connect_port = 8080;
+	cfg->remote_port = 40000;
+	cfg->capture_wait_usecs = 2000000;
+	cfg->any_wait_usecs = 30000000;
+}
+
+void tc_config_release(struct tc_config *cfg)
+{
+	for (int i = 0; i < cfg->n_defines; i++)
+		free(cfg->define_store[i]);
+	cfg->n_defines = 0;
+}
+
+static const struct opt *find(const char *name)
+{
+	for (const struct opt *o = options; o->name; o++)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
+int tc_config_takes_value(const char *name)
+{
+	const struct opt *o = find(name);
+
+	if (!o)
+		return -1;
+	return !(o->type == OPT_FLAG || o->type == OPT_IGNORED_FLAG);
+}
+
+static int parse_int(const char *name, const char *v, int64_t min, int64_t max,
+		     int64_t *out, struct tc_error *err)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 0);
+	if (errno || end == v || *end || n < min || n > max)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "bad value '%s' for option '%s' (expected an integer from %lld to %lld)",
+				    v, name, (long long)min, (long long)max);
+	*out = n;
+	return 0;
+}
+
+static int set_ipv4(struct tc_config *cfg, const struct opt *o, const char *v,
+		    struct tc_error *err)
+{
+	char addr[64];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	struct in_addr a;
+
+	if (n >= sizeof(addr))
+		n = sizeof(addr) - 1;
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, &a) != 1)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "bad value '%s' for option '%s' (expected an IPv4 address)",
+				    v, o->name);
+	strcpy((char *)cfg + o->offset, addr);
+	if (slash) {
+		int64_t p;
+
+		if (parse_int(o->name, slash + 1, 0, 32, &p, err) < 0)
+			return -1;
+		if (!strcmp(o->name, "remote_ip"))
+			cfg->remote_prefix = (int)p;
+		else if (!strcmp(o->name, "local_ip"))
+			cfg->local_prefix = (int)p;
+	}
+	return 0;
+}
+
+static int add_define(struct tc_config *cfg, const char *v, struct tc_error *err)
+{
+	const char *eq = strchr(v, '=');
+	char *copy;
+
+	if (!eq || eq == v)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "bad definition '%s' (expected NAME=VALUE)", v);
+	if (cfg->n_defines == TC_MAX_DEFINES)
+		return tc_error_set(err, TC_ERR_SCRIPT, "too many definitions");
+	copy = strdup(v);
+	if (!copy)
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	copy[eq - v] = '\0';
+	/* A later definition of the same name replaces an earlier one. */
+	for (int i = 0; i < cfg->n_defines; i++) {
+		if (!strcmp(cfg->defines[i].name, copy)) {
+			free(cfg->define_store[i]);
+			cfg->define_store[i] = copy;
+			cfg->defines[i].name = copy;
+			cfg->defines[i].value = copy + (eq - v) + 1;
+			return 0;
+		}
+	}
+	cfg->define_store[cfg->n_defines] = copy;
+	cfg->defines[cfg->n_defines].name = copy;
+	cfg->defines[cfg->n_defines].value = copy + (eq - v) + 1;
+	cfg->n_defines++;
+	return 0;
+}
+
+static int set_special(struct tc_config *cfg, const struct opt *o,
+		       const char *v, struct tc_error *err)
+{
+	if (!strcmp(o->name, "ip_version")) {
+		if (!strcmp(v, "ipv4")) {
+			cfg->ip_version = 4;
+			return 0;
+		}
+		if (!strcmp(v, "ipv6") || !strcmp(v, "ipv4-mapped-ipv6"))
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "ip version '%s' is not supported yet", v);
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "bad value '%s' for option 'ip_version' (expected ipv4, ipv6 or ipv4-mapped-ipv6)", v);
+	}
+	if (!strcmp(o->name, "netmask_ip")) {
+		struct in_addr a;
+		uint32_t m;
+		int bits = 0;
+
+		if (inet_pton(AF_INET, v, &a) != 1)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "bad value '%s' for option 'netmask_ip' (expected an IPv4 netmask)", v);
+		m = ntohl(a.s_addr);
+		while (m & 0x80000000u) {
+			bits++;
+			m <<= 1;
+		}
+		if (m)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "bad value '%s' for option 'netmask_ip' (not a contiguous netmask)", v);
+		cfg->local_prefix = bits;
+		return 0;
+	}
+	if (!strcmp(o->name, "non_fatal")) {
+		char buf[128];
+		char *save = NULL, *tok;
+
+		snprintf(buf, sizeof(buf), "%s", v);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(tok, "packet"))
+				cfg->non_fatal_packet = true;
+			else if (strcmp(tok, "syscall"))
+				return tc_error_set(err, TC_ERR_SCRIPT,
+						    "bad value '%s' for option 'non_fatal' (expected packet or syscall)", tok);
+		}
+		return 0;
+	}
+	if (!strcmp(o->name, "define"))
+		return add_define(cfg, v, err);
+	return tc_error_set(err, TC_ERR_SCRIPT, "option '%s' unknown", o->name);
+}
+
+int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
+		  struct tc_error *err)
+{
+	const struct opt *o = find(name);
+	char *field;
+	int64_t n;
+
+	if (!o)
+		return tc_error_set(err, TC_ERR_SCRIPT, "option '%s' unknown", name);
+	field = (char *)cfg + o->offset;
+	if (o->type == OPT_FLAG || o->type == OPT_IGNORED_FLAG) {
+		if (value)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "option '%s' takes no value", name);
+		if (o->type == OPT_FLAG)
+			*(bool *)field = true;
+		return 0;
+	}
+	if (!value)
+		return tc_error_set(err, TC_ERR_SCRIPT, "option '%s' needs a value", name);
+	switch (o->type) {
+	case OPT_INT:
+		if (parse_int(name, value, o->min, o->max, &n, err) < 0)
+			return -1;
+		*(int *)field = (int)n;
+		return 0;
+	case OPT_USECS:
+		if (parse_int(name, value, o->min, o->max, &n, err) < 0)
+			return -1;
+		*(int64_t *)field = n;
+		return 0;
+	case OPT_PERCENT: {
+		char *end;
+		double d;
+
+		errno = 0;
+		d = strtod(value, &end);
+		if (errno || end == value || *end || d < 0 || d > 100)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "bad value '%s' for option '%s' (expected a percentage from 0 to 100)",
+					    value, name);
+		*(double *)field = d;
+		return 0;
+	}
+	case OPT_IPV4:
+		return set_ipv4(cfg, o, value, err);
+	case OPT_SPECIAL:
+		return set_special(cfg, o, value, err);
+	case OPT_IGNORED:
+		return 0;
+	case OPT_FLAG:
+	case OPT_IGNORED_FLAG:
+		break;
+	}
+	return 0;
+}
+
+int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
+			   struct tc_error *err)
+{
+	for (int i = 0; i < s->n_options; i++) {
+		const struct tc_script_option *so = &s->options[i];
+
+		if (tc_config_set(cfg, so->name, so->value, err) < 0) {
+			err->file = s->path;
+			err->line = so->line;
+			err->col = so->col;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void tc_config_help(struct strbuf *out)
+{
+	for (const struct opt *o = options; o->name; o++) {
+		int takes = !(o->type == OPT_FLAG || o->type == OPT_IGNORED_FLAG);
+
+		strbuf_addf(out, "  --%s%s\n      %s\n", o->name, takes ? "=VALUE" : "",
+			    o->help);
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * config.h: run settings, from a script's option lines and the command line.
+ *
+ * One table (config.c) names every option, its argument and its help
+ * text; it drives parsing of both the script's `--name=value` lines and the
+ * command line, and the --help output, so the three cannot drift apart.
+ * A script's options are applied first, the command line's after them, so
+ * the command line wins (as in packetdrill).
+ */
+#ifndef TC_CONFIG_H
+#define TC_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "script.h"
+
+struct tc_error;
+
+#define TC_MAX_DEFINES 64
+
+struct tc_config {
+	int64_t tolerance_usecs;	/* 4000 */
+	double tolerance_percent;	/* 12.5 */
+	bool strict;			/* unexpected outbound segments fail */
+	int64_t strict_wait_usecs;	/* --strict: watch this long after the last event */
+	bool strict_segments;		/* no GSO aggregation */
+	int ip_version;			/* 4 (6 and mapped: later) */
+	char local_ip[64];		/* 192.168.0.1 */
+	int local_prefix;		/* 16 */
+	char remote_ip[64];		/* 192.0.2.1 */
+	int remote_prefix;		/* 24 */
+	char gateway_ip[64];		/* accepted; routes go straight over tun0 */
+	int bind_port;			/* 8080 */
+	int connect_port;		/* 8080 */
+	int remote_port;		/* the remote's port for passive opens */
+	int mtu;			/* 0: default 1500 */
+	int64_t tcp_ts_tick_usecs;	/* 0: outbound TS val not judged */
+	bool tcp_ts_ecr_scaled;
+	bool non_fatal_packet;
+	bool verbose;
+	bool dry_run;
+	int64_t capture_wait_usecs;	/* extra wait for an outbound packet: 2 s */
+	int64_t any_wait_usecs;		/* cap for '*' times: 30 s */
+	struct tc_define defines[TC_MAX_DEFINES];
+	int n_defines;
+	char *define_store[TC_MAX_DEFINES]; /* owned copies behind defines[] */
+};
+
+void tc_config_init(struct tc_config *cfg);
+void tc_config_release(struct tc_config *cfg);
+
+/*
+ * Apply one option by name (without "--"); value may be NULL for flags.
+ * Returns 0, or -1 with err (TC_ERR_SCRIPT) for an unknown option, a
+ * missing or extra value, or a bad value.
+ */
+int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
+		  struct tc_error *err);
+
+/* Apply a script's option lines; errors carry the option's line/col. */
+int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
+			   struct tc_error *err);
+
+/* Is name an option this table knows, and does it take a value?
+ * Returns -1 unknown, 0 flag, 1 takes a value. */
+int tc_config_takes_value(const char *name);
+
+/* Append the options' help text, one line each. */
+struct strbuf;
+void tc_config_help(struct strbuf *out);
+
+#endif

@@ -1,0 +1,979 @@
+/* engine.c: see engine.h for the threading and timing model. */
+#include "engine.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "error.h"
+#include "inject.h"
+#include "netns.h"
+#include "sniff.h"
+#include "strbuf.h"
+#include "syscalls.h"
+#include "verify.h"
+
+#define NSEC 1000000000LL
+#define FRAME_CAP 262144
+
+/* The connection under test: its live ports and its number mapping. */
+struct conn {
+	uint16_t local_port;	/* 0: not known yet */
+	uint16_t remote_port;
+	bool listener;		/* listen() ran: the next inbound SYN opens a child */
+	struct tc_conn_map map;
+};
+
+/* The one outstanding blocking system call. */
+struct blocking {
+	const struct tc_event *ev;	/* NULL: none */
+	bool done;
+	pid_t tid;
+	int rc;
+	struct tc_error err;
+	int64_t start_script_us;	/* script time the call was due */
+	int64_t due_end_ns;		/* when it must return */
+	int64_t tol_us;
+	int64_t end_ns;			/* when it returned */
+};
+
+struct engine {
+	const struct tc_script *s;
+	const struct tc_config *cfg;
+	struct tc_netns *ns;
+	struct tc_inject *inj;
+	struct tc_sniff *sn;
+	struct tc_sys_ctx sys;
+	uint32_t local_ip, remote_ip;	/* network byte order */
+
+	pthread_mutex_t conn_lock;
+	struct conn conn;
+
+	int64_t start_ns;
+	int64_t prev_script_us;		/* script time of the previous event */
+	int64_t prev_live_ns;		/* when the previous event finished */
+	int64_t prev_due_ns;		/* when the previous event was due */
+	bool prev_inbound;
+
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t blk_lock;
+	pthread_cond_t blk_cond;
+	struct blocking blk;
+	bool quit;
+
+	uint8_t frame[FRAME_CAP];
+};
+
+/* ---- clock ---------------------------------------------------------- */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+/* Sleep until the realtime instant t: a sleep, then a short spin. */
+static void sleep_until(int64_t t)
+{
+	int64_t left = t - now_ns();
+
+	if (left > 100000) {
+		struct timespec ts = {
+			.tv_sec = (t - 50000) / NSEC,
+			.tv_nsec = (t - 50000) % NSEC,
+		};
+
+		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
+	while (now_ns() < t)
+		;
+}
+
+/* Seconds since script start, for messages. */
+static double rel_s(const struct engine *e, int64_t t_ns)
+{
+	return (double)(t_ns - e->start_ns) / 1e9;
+}
+
+/* ---- errors --------------------------------------------------------- */
+
+static int fail_at(struct engine *e, struct tc_error *err,
+		   const struct tc_event *ev, enum tc_error_kind kind,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail_at(struct engine *e, struct tc_error *err,
+		   const struct tc_event *ev, enum tc_error_kind kind,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	err->kind = kind;
+	err->file = e->s->path;
+	err->line = ev ? ev->line : 0;
+	err->col = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- shell commands ------------------------------------------------- */
+
+/* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
+static int run_command(const char *cmd, int *status)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static int command_event(struct engine *e, const struct tc_event *ev,
+			 const char *cmd, struct tc_error *err)
+{
+	int status;
+
+	if (run_command(cmd, &status) < 0)
+		return fail_at(e, err, ev, TC_ERR_ENV, "cannot run /bin/sh: %s",
+			       strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "command failed with exit status %d: `%s`",
+			       WEXITSTATUS(status), cmd);
+	return fail_at(e, err, ev, TC_ERR_VERIFY,
+		       "command killed by signal %d: `%s`", WTERMSIG(status), cmd);
+}
+
+/* ---- connection tracking -------------------------------------------- */
+
+static void on_fd(void *arg, int live_fd, enum tc_fd_origin origin,
+		  bool connecting)
+{
+	struct engine *e = arg;
+
+	(void)live_fd;
+	if (origin != TC_FD_SOCKET || connecting)
+		return;
+	/* A new socket() becomes the socket under test. */
+	pthread_mutex_lock(&e->conn_lock);
+	memset(&e->conn, 0, sizeof(e->conn));
+	pthread_mutex_unlock(&e->conn_lock);
+}
+
+/* Does a captured segment belong to the connection under test?  Learns
+ * the local port of an active open from the kernel's first SYN. */
+static bool seg_matches(struct engine *e, const struct tc_segment *seg)
+{
+	bool ok;
+
+	if (seg->ip_version != 4 || memcmp(seg->src, &e->local_ip, 4) ||
+	    memcmp(seg->dst, &e->remote_ip, 4))
+		return false;
+	pthread_mutex_lock(&e->conn_lock);
+	if (!e->conn.local_port) {
+		ok = (seg->flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN &&
+		     seg->dport == e->cfg->connect_port;
+		if (ok) {
+			e->conn.local_port = seg->sport;
+			e->conn.remote_port = seg->dport;
+		}
+	} else {
+		ok = seg->sport == e->conn.local_port &&
+		     seg->dport == e->conn.remote_port;
+	}
+	pthread_mutex_unlock(&e->conn_lock);
+	return ok;
+}
+
+/* ---- blocking system calls ------------------------------------------ */
+
+static void *syscall_thread(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->blk_lock);
+	for (;;) {
+		while (!e->quit && (!e->blk.ev || e->blk.done))
+			pthread_cond_wait(&e->blk_cond, &e->blk_lock);
+		if (e->quit)
+			break;
+		e->blk.tid = (pid_t)syscall(SYS_gettid);
+		pthread_mutex_unlock(&e->blk_lock);
+
+		struct tc_error err;
+		int rc;
+
+		tc_error_clear(&err);
+		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
+
+		pthread_mutex_lock(&e->blk_lock);
+		e->blk.end_ns = now_ns();
+		e->blk.rc = rc;
+		e->blk.err = err;
+		e->blk.done = true;
+		pthread_cond_broadcast(&e->blk_cond);
+	}
+	pthread_mutex_unlock(&e->blk_lock);
+	return NULL;
+}
+
+/* Is the thread tid asleep in the kernel? */
+static bool thread_sleeping(pid_t tid)
+{
+	char path[64], buf[256];
+	ssize_t n;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'S' || p[2] == 'D');
+}
+
+/* Check a finished blocking call: its result and its return time.
+ * Clears the slot.  Call with blk_lock held. */
+static int finish_blocking(struct engine *e, struct tc_error *err)
+{
+	struct blocking *b = &e->blk;
+	const struct tc_event *ev = b->ev;
+	int64_t tol_ns = b->tol_us * 1000;
+
+	b->ev = NULL;
+	if (b->rc < 0) {
+		*err = b->err;
+		err->file = e->s->path;
+		err->line = ev->line;
+		err->col = 0;
+		return -1;
+	}
+	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns))
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "timing error: expected system call return at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
+			       rel_s(e, b->due_end_ns), rel_s(e, b->end_ns),
+			       (double)b->tol_us / 1e6);
+	return 0;
+}
+
+/* If the outstanding blocking call has returned, check it. */
+static int poll_blocking(struct engine *e, struct tc_error *err)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&e->blk_lock);
+	if (e->blk.ev && e->blk.done)
+		rc = finish_blocking(e, err);
+	pthread_mutex_unlock(&e->blk_lock);
+	return rc;
+}
+
+/* Wait for the outstanding blocking call to return, until deadline. */
+static int wait_blocking(struct engine *e, int64_t deadline, struct tc_error *err)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&e->blk_lock);
+	while (e->blk.ev && !e->blk.done) {
+		struct timespec ts = { .tv_sec = deadline / NSEC, .tv_nsec = deadline % NSEC };
+
+		if (pthread_cond_timedwait(&e->blk_cond, &e->blk_lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	if (e->blk.ev && e->blk.done) {
+		rc = finish_blocking(e, err);
+	} else if (e->blk.ev) {
+		const struct tc_event *ev = e->blk.ev;
+
+		pthread_mutex_unlock(&e->blk_lock);
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "timing error: expected system call return at %.6f sec but it had not returned at %.6f sec",
+			       rel_s(e, e->blk.due_end_ns), rel_s(e, now_ns()));
+	}
+	pthread_mutex_unlock(&e->blk_lock);
+	return rc;
+}
+
+/* ---- capture -------------------------------------------------------- */
+
+static void trace(struct engine *e, int64_t t, char dir, const struct tc_segment *seg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!e->cfg->verbose)
+		return;
+	pthread_mutex_lock(&e->conn_lock);
+	tc_format_live(&e->conn.map, seg, &sb);
+	pthread_mutex_unlock(&e->conn_lock);
+	fprintf(stderr, "%.6f %c %s\n", rel_s(e, t), dir, sb.buf);
+	strbuf_release(&sb);
+}
+
+/*
+ * Read the next captured segment of the connection under test, until
+ * deadline (0: only what is queued).  Returns 1 with *seg and *ts, 0 at the
+ * deadline, -1 on error.
+ */
+static int next_segment(struct engine *e, int64_t deadline,
+			struct tc_segment *seg, int64_t *ts, struct tc_error *err)
+{
+	for (;;) {
+		size_t len;
+		struct tc_error derr;
+		int rc = tc_sniff_next(e->sn, deadline, e->frame, sizeof(e->frame),
+				       &len, ts, err);
+
+		if (rc <= 0)
+			return rc;
+		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
+			continue;	/* not TCP/IP: not ours to judge */
+		if (seg_matches(e, seg)) {
+			trace(e, *ts, '>', seg);
+			return 1;
+		}
+	}
+}
+
+/* Under --strict: anything the kernel sent that no line has accounted for
+ * fails the script (at ev's line, or at the end when ev is NULL). */
+static int strict_drain(struct engine *e, const struct tc_event *ev,
+			int64_t deadline, struct tc_error *err)
+{
+	struct tc_segment seg;
+	struct strbuf sb = STRBUF_INIT;
+	int64_t ts;
+	int rc;
+
+	if (!e->cfg->strict)
+		return 0;
+	rc = next_segment(e, deadline, &seg, &ts, err);
+	if (rc < 0)
+		return fail_at(e, err, ev, TC_ERR_ENV, "capture failed: %s", err->msg);
+	if (rc == 0)
+		return 0;
+	pthread_mutex_lock(&e->conn_lock);
+	tc_format_live(&e->conn.map, &seg, &sb);
+	pthread_mutex_unlock(&e->conn_lock);
+	if (ev)
+		fail_at(e, err, ev, TC_ERR_VERIFY,
+			"unexpected outbound packet before this line: %s",
+			sb.buf);
+	else
+		fail_at(e, err, NULL, TC_ERR_VERIFY,
+			"unexpected outbound packet after the last line: %s",
+			sb.buf);
+	tc_error_detail(err, "  actual packet: %.6f > %s", rel_s(e, ts), sb.buf);
+	if (!ev) {
+		/* Point at the last line: that is where the script ended. */
+		err->line = e->s->n_events ? e->s->events[e->s->n_events - 1].line : 0;
+	}
+	strbuf_release(&sb);
+	return -1;
+}
+
+/* Add the script packet and the actual packet to err's detail. */
+static void add_packet_detail(struct engine *e, struct tc_error *err,
+			      const struct tc_packet *exp, int64_t due_ns,
+			      const struct tc_segment *act, int64_t act_ns)
+{
+	struct strbuf sp = STRBUF_INIT, ap = STRBUF_INIT;
+
+	tc_packet_format(exp, &sp);
+	tc_error_detail(err, "  script packet: %.6f > %s", rel_s(e, due_ns), sp.buf);
+	if (act) {
+		pthread_mutex_lock(&e->conn_lock);
+		tc_format_live(&e->conn.map, act, &ap);
+		pthread_mutex_unlock(&e->conn_lock);
+		tc_error_detail(err, "  actual packet: %.6f > %s", rel_s(e, act_ns), ap.buf);
+	}
+	strbuf_release(&sp);
+	strbuf_release(&ap);
+}
+
+/* ---- events --------------------------------------------------------- */
+
+static int outbound_event(struct engine *e, const struct tc_event *ev,
+			  int64_t due, int64_t due_end, int64_t tol_us,
+			  int64_t *finished, struct tc_error *err)
+{
+	const struct tc_packet *exp = ev->u.packet;
+	int64_t tol = tol_us * 1000;
+	int64_t deadline = ev->time_type == TC_TIME_ANY ?
+			   now_ns() + e->cfg->any_wait_usecs * 1000 :
+			   due_end + tol + e->cfg->capture_wait_usecs * 1000;
+	struct tc_segment seg, frag;
+	struct tc_mismatch mm;
+	struct tc_verify_opts vo = {
+		.ts_tick_usecs = e->cfg->tcp_ts_tick_usecs,
+		.ts_tolerance_usecs = 0,
+	};
+	int64_t ts, frag_ts;
+	int rc, n_frags = 1;
+
+	rc = next_segment(e, deadline, &seg, &ts, err);
+	if (rc < 0)
+		return fail_at(e, err, ev, TC_ERR_ENV, "capture failed: %s", err->msg);
+	if (rc == 0) {
+		struct strbuf sp = STRBUF_INIT;
+
+		tc_packet_format(exp, &sp);
+		fail_at(e, err, ev, TC_ERR_VERIFY,
+			"timed out waiting for outbound packet: %s", sp.buf);
+		strbuf_release(&sp);
+		tc_error_detail(err, "  expected at %.6f sec; waited until %.6f sec",
+				rel_s(e, due), rel_s(e, deadline));
+		return -1;
+	}
+
+	/* Aggregate GSO/TSO fragments until their payloads add up. */
+	while (!e->cfg->strict_segments && seg.payload_len > 0 &&
+	       seg.payload_len < exp->payload_len) {
+		uint32_t first_len = seg.payload_len / (uint32_t)n_frags;
+
+		rc = next_segment(e, deadline, &frag, &frag_ts, err);
+		if (rc <= 0)
+			break;
+		if (frag.seq != seg.seq + seg.payload_len ||
+		    (n_frags > 1 && frag.payload_len > first_len)) {
+			/* Not a continuation: judge what we have.  (The
+			 * segment read here is consumed; a script that
+			 * expects it next fails on that line.) */
+			break;
+		}
+		{
+			uint32_t seq = seg.seq;
+			uint32_t total = seg.payload_len + frag.payload_len;
+			bool zero = seg.payload_zero && frag.payload_zero;
+			uint16_t cwr = seg.flags & TC_TH_CWR;
+
+			seg = frag;
+			seg.seq = seq;
+			seg.payload_len = total;
+			seg.payload_zero = zero;
+			seg.flags = (uint16_t)((seg.flags & ~TC_TH_CWR) | cwr);
+			ts = frag_ts;
+		}
+		n_frags++;
+	}
+
+	pthread_mutex_lock(&e->conn_lock);
+	rc = tc_verify_outbound(&e->conn.map, exp, &seg, &vo, &mm);
+	pthread_mutex_unlock(&e->conn_lock);
+	if (rc) {
+		fail_at(e, err, ev, TC_ERR_VERIFY,
+			"bad outbound packet: %s: expected %s vs actual %s",
+			mm.field, mm.expected, mm.actual);
+		add_packet_detail(e, err, exp, due, &seg, ts);
+		return e->cfg->non_fatal_packet ? 1 : -1;
+	}
+	if (ev->time_type != TC_TIME_ANY) {
+		int c = tc_time_check(ts, due, due_end, tol);
+
+		if (c) {
+			if (due == due_end)
+				fail_at(e, err, ev, TC_ERR_VERIFY,
+					"timing error: expected outbound packet at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
+					rel_s(e, due), rel_s(e, ts), (double)tol_us / 1e6);
+			else
+				fail_at(e, err, ev, TC_ERR_VERIFY,
+					"timing error: expected outbound packet within %.6f~%.6f sec but happened at %.6f sec; tolerance %.6f sec",
+					rel_s(e, due), rel_s(e, due_end), rel_s(e, ts),
+					(double)tol_us / 1e6);
+			add_packet_detail(e, err, exp, due, &seg, ts);
+			return e->cfg->non_fatal_packet ? 1 : -1;
+		}
+	}
+	*finished = ts;
+	return 0;
+}
+
+static int inbound_event(struct engine *e, const struct tc_event *ev,
+			 struct tc_error *err)
+{
+	const struct tc_packet *p = ev->u.packet;
+	struct tc_option opts[TC_MAX_OPTIONS];
+	uint8_t obuf[TC_MAX_OPT_BYTES];
+	size_t olen = 0;
+	struct tc_wire_tcp w;
+	struct conn *c = &e->conn;
+
+	if (p->l4 != TC_L4_TCP)
+		return fail_at(e, err, ev, TC_ERR_SCRIPT,
+			       "inbound UDP and ICMP packets are not supported yet");
+
+	pthread_mutex_lock(&e->conn_lock);
+	if (!c->local_port) {
+		/* The first inbound segment of a passive open (or of a test
+		 * against a closed port) fixes the tuple. */
+		c->local_port = (uint16_t)e->cfg->bind_port;
+		c->remote_port = (uint16_t)e->cfg->remote_port;
+	}
+	if ((p->flags & TC_TH_SYN) && !(p->flags & TC_TH_ACK) &&
+	    (c->listener || !c->map.remote_known)) {
+		/* A SYN to a listener opens a new connection: new ISNs. */
+		bool keep_local = !c->listener && c->map.local_known;
+		struct tc_conn_map old = c->map;
+
+		tc_map_reset(&c->map);
+		if (keep_local) {
+			c->map.local_known = true;
+			c->map.local_offset = old.local_offset;
+		}
+		c->listener = false;
+		tc_map_learn_remote(&c->map, p->seq_start);
+	} else if ((p->flags & (TC_TH_SYN | TC_TH_ACK)) == (TC_TH_SYN | TC_TH_ACK)) {
+		tc_map_learn_remote(&c->map, p->seq_start);
+	}
+
+	memcpy(opts, p->options, sizeof(opts[0]) * (size_t)p->n_options);
+	for (int i = 0; i < p->n_options; i++) {
+		if (opts[i].kind == TC_OPT_SACK) {
+			for (int j = 0; j < opts[i].n_sack; j++) {
+				opts[i].sack[j].left = tc_map_in_ack(&c->map, opts[i].sack[j].left);
+				opts[i].sack[j].right = tc_map_in_ack(&c->map, opts[i].sack[j].right);
+			}
+		} else if (opts[i].kind == TC_OPT_TS && (p->flags & TC_TH_ACK) &&
+			   opts[i].ts_ecr) {
+			uint32_t live;
+
+			if (tc_map_ts_in_ecr(&c->map, opts[i].ts_ecr,
+					     e->cfg->tcp_ts_ecr_scaled, &live) < 0) {
+				pthread_mutex_unlock(&e->conn_lock);
+				return fail_at(e, err, ev, TC_ERR_VERIFY,
+					       "unable to infer live TS ecr for script TS ecr %u; no matching or preceding outbound TS val",
+					       opts[i].ts_ecr);
+			}
+			opts[i].ts_ecr = live;
+		}
+	}
+
+	memset(&w, 0, sizeof(w));
+	memcpy(w.src_mac, tc_netns_wire_mac(e->ns), 6);
+	memcpy(w.dst_mac, tc_netns_dev_mac(e->ns), 6);
+	w.src_ip = e->remote_ip;
+	w.dst_ip = e->local_ip;
+	w.ttl = p->ttl >= 0 ? (uint8_t)p->ttl : 255;
+	w.tos = p->tos >= 0 ? (uint8_t)p->tos : 0;
+	if (p->ecn >= 0 && p->ecn <= TC_ECN_CE)
+		w.tos = (uint8_t)((w.tos & ~3) | p->ecn);
+	w.sport = p->has_ports ? p->sport : c->remote_port;
+	w.dport = p->has_ports ? p->dport : c->local_port;
+	w.seq = tc_map_in_seq(&c->map, p);
+	if (p->flags & TC_TH_ACK)
+		w.ack = tc_map_in_ack(&c->map, p->ack);
+	else
+		w.ack = p->has_ack ? p->ack : 0;
+	w.flags = p->flags;
+	w.win = p->win;
+	w.urg = p->has_urg ? p->urg : 0;
+	w.payload_len = p->payload_len;
+	pthread_mutex_unlock(&e->conn_lock);
+
+	if (tc_options_encode(opts, p->n_options, obuf, sizeof(obuf), &olen, err) < 0) {
+		err->file = e->s->path;
+		err->line = ev->line;
+		err->col = 0;
+		return -1;
+	}
+	w.opts = obuf;
+	w.opts_len = olen;
+	if (tc_inject_tcp(e->inj, &w, NULL, err) < 0) {
+		err->file = e->s->path;
+		err->line = ev->line;
+		err->kind = TC_ERR_ENV;
+		return -1;
+	}
+	if (e->cfg->verbose) {
+		struct strbuf sb = STRBUF_INIT;
+
+		tc_packet_format(p, &sb);
+		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
+		strbuf_release(&sb);
+	}
+	return 0;
+}
+
+static int syscall_event(struct engine *e, const struct tc_event *ev,
+			 int64_t due, int64_t script_us, struct tc_error *err)
+{
+	const struct tc_syscall *call = ev->u.syscall;
+	int rc;
+
+	if (ev->end_usecs < 0) {
+		/* Non-blocking: here, now. */
+		rc = tc_syscall_exec(&e->sys, call, err);
+		if (rc < 0) {
+			err->file = e->s->path;
+			err->line = ev->line;
+			err->col = 0;
+			return -1;
+		}
+		if (!strcmp(call->name, "listen")) {
+			pthread_mutex_lock(&e->conn_lock);
+			e->conn.listener = true;
+			e->conn.local_port = (uint16_t)e->cfg->bind_port;
+			e->conn.remote_port = (uint16_t)e->cfg->remote_port;
+			pthread_mutex_unlock(&e->conn_lock);
+		}
+		return 0;
+	}
+
+	/* Blocking: hand it to the syscall thread. */
+	pthread_mutex_lock(&e->blk_lock);
+	if (e->blk.ev) {
+		pthread_mutex_unlock(&e->blk_lock);
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "blocking system call while another blocking system call is already in progress");
+	}
+	{
+		int64_t end_script = ev->time_type == TC_TIME_ABSOLUTE ?
+				     ev->end_usecs :
+				     e->prev_script_us + ev->end_usecs;
+		int64_t base = ev->time_type == TC_TIME_ABSOLUTE ?
+			       e->start_ns : e->prev_live_ns;
+
+		e->blk.due_end_ns = ev->time_type == TC_TIME_ABSOLUTE ?
+				    e->start_ns + ev->end_usecs * 1000 :
+				    base + ev->end_usecs * 1000;
+		e->blk.tol_us = tc_tolerance(e->cfg->tolerance_usecs,
+					     e->cfg->tolerance_percent,
+					     end_script - script_us);
+	}
+	(void)due;
+	e->blk.ev = ev;
+	e->blk.done = false;
+	e->blk.tid = 0;
+	e->blk.start_script_us = script_us;
+	pthread_cond_broadcast(&e->blk_cond);
+	pthread_mutex_unlock(&e->blk_lock);
+
+	/* Go on once the thread sleeps in the kernel or has returned. */
+	for (int i = 0; i < 200000; i++) {
+		bool done;
+		pid_t tid;
+
+		pthread_mutex_lock(&e->blk_lock);
+		done = e->blk.done;
+		tid = e->blk.tid;
+		pthread_mutex_unlock(&e->blk_lock);
+		if (done || (tid && thread_sleeping(tid)))
+			break;
+		usleep(20);
+	}
+	return 0;
+}
+
+/* ---- setup and the main loop ---------------------------------------- */
+
+struct wire_open {
+	struct engine *e;
+};
+
+static int open_wire(void *arg, struct tc_error *err)
+{
+	struct engine *e = ((struct wire_open *)arg)->e;
+	char filter[128];
+	struct in_addr r;
+
+	r.s_addr = e->remote_ip;
+	if (tc_inject_open("wire0", &e->inj, err) < 0)
+		return -1;
+	snprintf(filter, sizeof(filter), "ip and tcp and dst host %s", inet_ntoa(r));
+	return tc_sniff_open("wire0", filter, &e->sn, err);
+}
+
+static int setup(struct engine *e, struct tc_error *err)
+{
+	struct tc_netns_config nc = {
+		.dev_name = "tun0",
+		.wire_name = "wire0",
+		.family = AF_INET,
+		.local_ip = e->cfg->local_ip,
+		.local_prefix = e->cfg->local_prefix,
+		.remote_ip = e->cfg->remote_ip,
+		.remote_prefix = e->cfg->remote_prefix,
+		.mtu = e->cfg->mtu,
+	};
+	struct wire_open wo = { e };
+	struct sockaddr_in *b = (struct sockaddr_in *)&e->sys.bind_addr;
+	struct sockaddr_in *c = (struct sockaddr_in *)&e->sys.connect_addr;
+
+	if (inet_pton(AF_INET, e->cfg->local_ip, &e->local_ip) != 1 ||
+	    inet_pton(AF_INET, e->cfg->remote_ip, &e->remote_ip) != 1)
+		return tc_error_set(err, TC_ERR_SCRIPT, "bad local or remote address");
+	if (tc_netns_open(&nc, &e->ns, err) < 0)
+		return -1;
+	if (tc_netns_in_wire(e->ns, open_wire, &wo, err) < 0) {
+		if (err->kind == TC_ERR_NONE)
+			err->kind = TC_ERR_ENV;
+		return -1;
+	}
+
+	tc_sys_ctx_init(&e->sys);
+	e->sys.family = AF_INET;
+	b->sin_family = AF_INET;
+	b->sin_port = htons((uint16_t)e->cfg->bind_port);
+	b->sin_addr.s_addr = e->local_ip;
+	e->sys.bind_len = sizeof(*b);
+	c->sin_family = AF_INET;
+	c->sin_port = htons((uint16_t)e->cfg->connect_port);
+	c->sin_addr.s_addr = e->remote_ip;
+	e->sys.connect_len = sizeof(*c);
+	e->sys.on_fd = on_fd;
+	e->sys.cb_arg = e;
+
+	if (pthread_create(&e->thread, NULL, syscall_thread, e))
+		return tc_error_set(err, TC_ERR_ENV, "cannot start the syscall thread");
+	e->thread_started = true;
+	return 0;
+}
+
+/* Returns false when the syscall thread is still blocked in the kernel:
+ * then e must not be freed (the process exits soon after). */
+static bool teardown(struct engine *e)
+{
+	bool joined = true;
+
+	if (e->thread_started) {
+		pthread_mutex_lock(&e->blk_lock);
+		e->quit = true;
+		pthread_cond_broadcast(&e->blk_cond);
+		pthread_mutex_unlock(&e->blk_lock);
+		/* A call still blocked in the kernel is abandoned: the
+		 * process is about to exit and its namespaces with it. */
+		if (!e->blk.ev || e->blk.done)
+			pthread_join(e->thread, NULL);
+		else {
+			pthread_detach(e->thread);
+			joined = false;
+		}
+	}
+	tc_sys_ctx_close_all(&e->sys);
+	tc_inject_close(e->inj);
+	tc_sniff_close(e->sn);
+	tc_netns_close(e->ns);
+	return joined;
+}
+
+static int run_events(struct engine *e, struct tc_error *err)
+{
+	const struct tc_script *s = e->s;
+
+	for (int i = 0; i < s->n_events; i++) {
+		const struct tc_event *ev = &s->events[i];
+		bool inbound = ev->type == TC_EVENT_PACKET &&
+			       ev->u.packet->dir == TC_DIR_INBOUND;
+		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
+		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
+		int rc = 0;
+
+		/* Script time and live due time of this event. */
+		switch (ev->time_type) {
+		case TC_TIME_ABSOLUTE:
+			script_us = ev->time_usecs;
+			script_end_us = ev->time_end_usecs >= 0 ? ev->time_end_usecs : script_us;
+			due = e->start_ns + script_us * 1000;
+			due_end = e->start_ns + script_end_us * 1000;
+			break;
+		case TC_TIME_RELATIVE: {
+			int64_t base = inbound && e->prev_inbound ? e->prev_due_ns :
+				       e->prev_live_ns;
+
+			script_us = e->prev_script_us + ev->time_usecs;
+			script_end_us = ev->time_end_usecs >= 0 ?
+					e->prev_script_us + ev->time_end_usecs : script_us;
+			due = base + ev->time_usecs * 1000;
+			due_end = base + (script_end_us - e->prev_script_us) * 1000;
+			break;
+		}
+		case TC_TIME_ANY:
+		default:
+			script_us = script_end_us = e->prev_script_us;
+			due = due_end = e->prev_live_ns;
+			break;
+		}
+		tol_us = tc_tolerance(e->cfg->tolerance_usecs, e->cfg->tolerance_percent,
+				      script_us - e->prev_script_us);
+
+		if (poll_blocking(e, err) < 0)
+			return -1;
+
+		if (outbound) {
+			rc = outbound_event(e, ev, due, due_end, tol_us, &finished, err);
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				/* --non_fatal=packet: warn and go on. */
+				fprintf(stderr, "%s:%d: warning: %s\n%s", s->path, ev->line,
+					err->msg, err->detail);
+				tc_error_clear(err);
+				finished = now_ns();
+			}
+		} else {
+			if (strict_drain(e, ev, 0, err) < 0)
+				return -1;
+			sleep_until(due);
+			finished = now_ns();
+			if (finished > due + tol_us * 1000) {
+				static const char *const what[] = {
+					[TC_EVENT_PACKET] = "inbound packet",
+					[TC_EVENT_SYSCALL] = "system call start",
+					[TC_EVENT_COMMAND] = "command",
+					[TC_EVENT_CODE] = "data collection for code",
+				};
+
+				return fail_at(e, err, ev, TC_ERR_VERIFY,
+					       "timing error: expected %s at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
+					       what[ev->type], rel_s(e, due), rel_s(e, finished),
+					       (double)tol_us / 1e6);
+			}
+			switch (ev->type) {
+			case TC_EVENT_PACKET:
+				rc = inbound_event(e, ev, err);
+				break;
+			case TC_EVENT_SYSCALL:
+				rc = syscall_event(e, ev, due, script_us, err);
+				break;
+			case TC_EVENT_COMMAND:
+				rc = command_event(e, ev, ev->u.command, err);
+				break;
+			case TC_EVENT_CODE:
+				rc = fail_at(e, err, ev, TC_ERR_SCRIPT,
+					     "%%{ }%% code blocks are not supported yet");
+				break;
+			}
+			if (rc < 0)
+				return -1;
+			finished = now_ns();
+		}
+		e->prev_script_us = script_us;
+		e->prev_live_ns = finished;
+		e->prev_due_ns = due;
+		e->prev_inbound = inbound;
+	}
+
+	/* A blocking call still out must return in its time. */
+	{
+		int64_t deadline;
+
+		pthread_mutex_lock(&e->blk_lock);
+		deadline = e->blk.ev ? e->blk.due_end_ns + e->blk.tol_us * 1000 +
+				       e->cfg->capture_wait_usecs * 1000 : 0;
+		pthread_mutex_unlock(&e->blk_lock);
+		if (deadline && wait_blocking(e, deadline, err) < 0)
+			return -1;
+	}
+	if (e->cfg->strict &&
+	    strict_drain(e, NULL, now_ns() + e->cfg->strict_wait_usecs * 1000, err) < 0)
+		return -1;
+	return 0;
+}
+
+int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
+		  struct tc_error *err)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	int rc = -1;
+
+	if (!e)
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	e->s = script;
+	e->cfg = cfg;
+	pthread_mutex_init(&e->conn_lock, NULL);
+	pthread_mutex_init(&e->blk_lock, NULL);
+	pthread_cond_init(&e->blk_cond, NULL);
+
+	if (setup(e, err) < 0)
+		goto out;
+
+	/* Commands run from the script's folder, as packetdrill runs them. */
+	{
+		char *dir = strdup(script->path);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+
+		if (slash) {
+			*slash = '\0';
+			if (chdir(*dir ? dir : "/") < 0) {
+				free(dir);
+				tc_error_set(err, TC_ERR_ENV, "cannot enter '%s': %s",
+					     script->path, strerror(errno));
+				goto out;
+			}
+		}
+		free(dir);
+	}
+	{
+		char pid[32];
+
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		setenv("PACKETDRILL_PID", pid, 1);
+		setenv("TCPCONFORM_PID", pid, 1);
+	}
+
+	if (script->init_command) {
+		struct tc_event init = { .line = script->init_line };
+
+		if (command_event(e, &init, script->init_command, err) < 0)
+			goto out;
+	}
+
+	e->start_ns = now_ns() + 2000000;	/* 2 ms to settle */
+	e->prev_live_ns = e->start_ns;
+	e->prev_due_ns = e->start_ns;
+	e->prev_script_us = 0;
+	sleep_until(e->start_ns);
+
+	rc = run_events(e, err);
+
+	if (script->cleanup_command) {
+		struct tc_event fin = { .line = script->cleanup_line };
+		struct tc_error cerr;
+
+		tc_error_clear(&cerr);
+		if (command_event(e, &fin, script->cleanup_command, &cerr) < 0 && rc == 0) {
+			*err = cerr;
+			rc = -1;
+		}
+	}
+out:
+	if (teardown(e)) {
+		pthread_mutex_destroy(&e->conn_lock);
+		pthread_mutex_destroy(&e->blk_lock);
+		pthread_cond_destroy(&e->blk_cond);
+		free(e);
+	}
+	return rc;
+}

@@ -1,0 +1,244 @@
+/*
+ * inject.c: see inject.h.
+ *
+ * The TCP header is built here, byte by byte, and handed to libnet as the
+ * payload of its IPv4 builder (protocol 6): libnet_build_tcp() takes an
+ * 8-bit control field (no AE, no reserved bits), derives the data offset
+ * itself and pads options on its own terms, while a script must be able to
+ * send every field exactly as written.  The TCP checksum is therefore ours
+ * (RFC 9293 §3.1, over the pseudo-header); libnet fills in the IPv4 header
+ * checksum and the Ethernet header.  The context is LIBNET_LINK_ADV so the
+ * assembled frame can be culled, written with libnet_adv_write_link() and
+ * kept for tc_inject_last_frame(): what is recorded is what was sent.
+ *
+ * libnet 1.1.6 opens its PF_PACKET socket with ETH_P_ALL and never reads
+ * it, so it would queue a copy of every frame on the wire until its buffer
+ * fills; a drop-all socket filter keeps it a send-only socket.
+ */
+#include "inject.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libnet.h>
+
+#include "error.h"
+
+#define TCP_HDR_LEN 20
+#define IP_HDR_LEN 20
+#define ETH_HDR_LEN 14
+#define IP_MAX_LEN 65535
+#define TCP_MAX_LEN (IP_MAX_LEN - IP_HDR_LEN)
+
+struct tc_inject {
+	libnet_t *l;
+	char ifname[64];
+	uint8_t tcp[TCP_MAX_LEN];		/* the segment being built */
+	uint8_t frame[ETH_HDR_LEN + IP_MAX_LEN]; /* the last frame sent */
+	size_t frame_len;
+};
+
+/* libnet's messages end with a newline; ours do not. */
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static int libnet_fail(struct tc_inject *inj, const char *what,
+		       struct tc_error *err)
+{
+	char msg[LIBNET_ERRBUF_SIZE];
+
+	snprintf(msg, sizeof(msg), "%s", libnet_geterror(inj->l));
+	chomp(msg);
+	return tc_error_set(err, TC_ERR_ENV, "%s: %s", what,
+			    *msg ? msg : strerror(errno));
+}
+
+/* Make libnet's socket deaf: it is only ever written to. */
+static int deafen(int fd, const char *ifname, struct tc_error *err)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	char junk[64];
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot filter the injection socket on '%s': %s",
+				    ifname, strerror(errno));
+	/* Whatever arrived before the filter. */
+	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+	return 0;
+}
+
+int tc_inject_open(const char *ifname, struct tc_inject **out,
+		   struct tc_error *err)
+{
+	char ebuf[LIBNET_ERRBUF_SIZE] = "";
+	struct tc_inject *inj;
+
+	*out = NULL;
+	inj = calloc(1, sizeof(*inj));
+	if (!inj)
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	snprintf(inj->ifname, sizeof(inj->ifname), "%s", ifname);
+	inj->l = libnet_init(LIBNET_LINK_ADV, ifname, ebuf);
+	if (!inj->l) {
+		chomp(ebuf);
+		free(inj);
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot inject on '%s': %s", ifname,
+				    *ebuf ? ebuf : "libnet_init failed");
+	}
+	if (deafen(libnet_getfd(inj->l), ifname, err) < 0) {
+		tc_inject_close(inj);
+		return -1;
+	}
+	*out = inj;
+	return 0;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Ones'-complement sum of big-endian 16-bit words (RFC 1071). */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Lay the segment out in inj->tcp; returns its length or -1. */
+static int build_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		     struct tc_error *err)
+{
+	uint8_t *t = inj->tcp, pseudo[12];
+	size_t hdr = TCP_HDR_LEN + seg->opts_len;
+	size_t len = hdr + seg->payload_len;
+
+	if (seg->opts_len % 4 || seg->opts_len > 40 ||
+	    (seg->opts_len && !seg->opts))
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot send %zu bytes of TCP options: a multiple of 4, at most 40, is needed",
+				    seg->opts_len);
+	if (seg->payload_len > TCP_MAX_LEN || len > TCP_MAX_LEN)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot send a %u-byte payload: an IPv4 packet holds at most %zu after these headers",
+				    seg->payload_len, TCP_MAX_LEN - hdr);
+
+	put16(t, seg->sport);
+	put16(t + 2, seg->dport);
+	put32(t + 4, seg->seq);
+	put32(t + 8, seg->ack);
+	/* Data offset, then the 4 bits above the classic 8 flags: AE (0x100)
+	 * and the three still reserved (RFC 9293 §3.1, RFC 3168 + AccECN). */
+	t[12] = (uint8_t)((hdr / 4) << 4 | ((seg->flags >> 8) & 0x0f));
+	t[13] = (uint8_t)seg->flags;
+	put16(t + 14, seg->win);
+	put16(t + 16, 0);
+	put16(t + 18, seg->urg);
+	if (seg->opts_len)
+		memcpy(t + TCP_HDR_LEN, seg->opts, seg->opts_len);
+	memset(t + hdr, 0, seg->payload_len);
+
+	memcpy(pseudo, &seg->src_ip, 4);
+	memcpy(pseudo + 4, &seg->dst_ip, 4);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	put16(pseudo + 10, (uint16_t)len);
+	put16(t + 16, fold(sum16(sum16(0, pseudo, sizeof(pseudo)), t, len)));
+	return (int)len;
+}
+
+int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		  int64_t *ts_ns, struct tc_error *err)
+{
+	uint8_t *pkt = NULL;
+	uint32_t pkt_len = 0;
+	struct timespec ts;
+	int len, n, ret = -1;
+
+	len = build_tcp(inj, seg, err);
+	if (len < 0)
+		return -1;
+	libnet_clear_packet(inj->l);
+	/* frag 0: no DF, as packetdrill sends; checksum 0: libnet's. */
+	if (libnet_build_ipv4((uint16_t)(IP_HDR_LEN + len), seg->tos, seg->ip_id,
+			      0, seg->ttl, IPPROTO_TCP, 0, seg->src_ip,
+			      seg->dst_ip, inj->tcp, (uint32_t)len, inj->l,
+			      0) < 0)
+		return libnet_fail(inj, "cannot build the IPv4 header", err);
+	if (libnet_build_ethernet(seg->dst_mac, seg->src_mac, ETHERTYPE_IP,
+				  NULL, 0, inj->l, 0) < 0)
+		return libnet_fail(inj, "cannot build the Ethernet header", err);
+	if (libnet_adv_cull_packet(inj->l, &pkt, &pkt_len) < 0)
+		return libnet_fail(inj, "cannot assemble the frame", err);
+	errno = 0;
+	n = libnet_adv_write_link(inj->l, pkt, pkt_len);
+	if (n < 0 || (uint32_t)n != pkt_len) {
+		/* sendto()'s errno says it better than libnet's wrapping. */
+		if (n < 0 && errno)
+			tc_error_set(err, TC_ERR_ENV,
+				     "cannot send a %u-byte frame on '%s': %s",
+				     pkt_len, inj->ifname, strerror(errno));
+		else
+			tc_error_set(err, TC_ERR_ENV,
+				     "cannot send a %u-byte frame on '%s': %d bytes went out",
+				     pkt_len, inj->ifname, n);
+		goto out;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts_ns)
+		*ts_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	inj->frame_len = pkt_len <= sizeof(inj->frame) ? pkt_len : sizeof(inj->frame);
+	memcpy(inj->frame, pkt, inj->frame_len);
+	ret = 0;
+out:
+	libnet_adv_free_packet(inj->l, pkt);
+	return ret;
+}
+
+const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len)
+{
+	*len = inj->frame_len;
+	return inj->frame_len ? inj->frame : NULL;
+}
+
+void tc_inject_close(struct tc_inject *inj)
+{
+	if (!inj)
+		return;
+	libnet_destroy(inj->l);
+	free(inj);
+}

@@ -1,0 +1,185 @@
+/*
+ * sniff.c: see sniff.h.
+ *
+ * A non-blocking pcap handle read with pcap_next_ex(), waited on with
+ * ppoll() on its selectable descriptor until the deadline (nanosecond
+ * resolution).  With nanosecond precision, ts.tv_usec holds nanoseconds.
+ * The kernel stamps a captured frame with CLOCK_REALTIME when it is handed
+ * to the packet socket (a TCP departure time on CLOCK_MONOTONIC is not
+ * passed through to taps), so capture times compare directly with
+ * clock_gettime(CLOCK_REALTIME); the unit test checks this.
+ */
+#include "sniff.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pcap/pcap.h>
+
+#include "error.h"
+
+/* Big enough for a 64 KiB GSO frame plus headers, should offloads ever
+ * produce one. */
+#define SNAPLEN 262144
+/* Kernel ring: frames wait here between reads. */
+#define BUFFER_SIZE (4 << 20)
+
+struct tc_sniff {
+	pcap_t *p;
+	int fd;
+	char ifname[64];
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Status of a pcap_set_*() or pcap_activate() call, as text. */
+static const char *pcap_why(pcap_t *p, int rc)
+{
+	const char *e = pcap_geterr(p);
+
+	if (rc == PCAP_ERROR && e && *e)
+		return e;
+	if ((rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED) &&
+	    e && *e)
+		return e;	/* carries the detail */
+	return pcap_statustostr(rc);
+}
+
+static int setup(struct tc_sniff *sn, const char *bpf_filter,
+		 struct tc_error *err)
+{
+	pcap_t *p = sn->p;
+	struct bpf_program prog;
+	int rc;
+
+	if ((rc = pcap_set_snaplen(p, SNAPLEN)) != 0 ||
+	    (rc = pcap_set_promisc(p, 0)) != 0 ||
+	    (rc = pcap_set_immediate_mode(p, 1)) != 0 ||
+	    (rc = pcap_set_buffer_size(p, BUFFER_SIZE)) != 0 ||
+	    (rc = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO)) != 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot set up capture on '%s': %s",
+				    sn->ifname, pcap_why(p, rc));
+	rc = pcap_activate(p);
+	if (rc < 0)
+		return tc_error_set(err, TC_ERR_ENV, "cannot capture on '%s': %s",
+				    sn->ifname, pcap_why(p, rc));
+	/* rc > 0 is a warning (e.g. no promiscuous mode): harmless here. */
+	if (pcap_datalink(p) != DLT_EN10MB)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot capture on '%s': not an Ethernet link (%s)",
+				    sn->ifname,
+				    pcap_datalink_val_to_name(pcap_datalink(p)));
+	if (pcap_setdirection(p, PCAP_D_IN) < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot capture only inbound frames on '%s': %s",
+				    sn->ifname, pcap_geterr(p));
+	if (pcap_compile(p, &prog, bpf_filter ? bpf_filter : "", 1,
+			 PCAP_NETMASK_UNKNOWN) < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "bad capture filter '%s': %s",
+				    bpf_filter ? bpf_filter : "",
+				    pcap_geterr(p));
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot set capture filter on '%s': %s",
+				    sn->ifname, pcap_geterr(p));
+	if (pcap_setnonblock(p, 1, NULL) < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot make capture on '%s' non-blocking: %s",
+				    sn->ifname, pcap_geterr(p));
+	sn->fd = pcap_get_selectable_fd(p);
+	if (sn->fd < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "capture on '%s' has no selectable descriptor",
+				    sn->ifname);
+	return 0;
+}
+
+int tc_sniff_open(const char *ifname, const char *bpf_filter,
+		  struct tc_sniff **out, struct tc_error *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct tc_sniff *sn;
+
+	*out = NULL;
+	sn = calloc(1, sizeof(*sn));
+	if (!sn)
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	snprintf(sn->ifname, sizeof(sn->ifname), "%s", ifname);
+	sn->p = pcap_create(ifname, ebuf);
+	if (!sn->p) {
+		free(sn);
+		return tc_error_set(err, TC_ERR_ENV, "cannot capture on '%s': %s",
+				    ifname, ebuf);
+	}
+	if (setup(sn, bpf_filter, err) < 0) {
+		tc_sniff_close(sn);
+		return -1;
+	}
+	*out = sn;
+	return 0;
+}
+
+int tc_sniff_next(struct tc_sniff *sn, int64_t deadline_ns, uint8_t *buf,
+		  size_t cap, size_t *len, int64_t *ts_ns, struct tc_error *err)
+{
+	for (;;) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		struct pollfd pfd = { .fd = sn->fd, .events = POLLIN };
+		struct timespec left, *tp = NULL;
+		int rc = pcap_next_ex(sn->p, &h, &data);
+
+		if (rc == 1) {
+			size_t n = h->caplen < cap ? h->caplen : cap;
+
+			memcpy(buf, data, n);
+			*len = n;
+			*ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
+				 h->ts.tv_usec;
+			return 1;
+		}
+		if (rc < 0)
+			return tc_error_set(err, TC_ERR_ENV,
+					    "capture on '%s' failed: %s",
+					    sn->ifname,
+					    rc == PCAP_ERROR ? pcap_geterr(sn->p) :
+					    pcap_statustostr(rc));
+		/* rc == 0: nothing queued. */
+		if (deadline_ns >= 0) {
+			int64_t d = deadline_ns - now_ns();
+
+			if (d <= 0)
+				return 0;
+			left.tv_sec = d / 1000000000;
+			left.tv_nsec = d % 1000000000;
+			tp = &left;
+		}
+		if (ppoll(&pfd, 1, tp, NULL) < 0 && errno != EINTR)
+			return tc_error_set(err, TC_ERR_ENV,
+					    "waiting for capture on '%s': %s",
+					    sn->ifname, strerror(errno));
+	}
+}
+
+void tc_sniff_close(struct tc_sniff *sn)
+{
+	if (!sn)
+		return;
+	if (sn->p)
+		pcap_close(sn->p);
+	free(sn);
+}

@@ -1,0 +1,363 @@
+/* verify.c: see verify.h. */
+#include "verify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+void tc_map_reset(struct tc_conn_map *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void tc_map_learn_local(struct tc_conn_map *m, uint32_t script_seq,
+			uint32_t live_seq)
+{
+	m->local_known = true;
+	m->local_offset = live_seq - script_seq;
+}
+
+void tc_map_learn_remote(struct tc_conn_map *m, uint32_t seq)
+{
+	m->remote_known = true;
+	m->remote_isn = seq;
+}
+
+uint32_t tc_map_in_seq(const struct tc_conn_map *m, const struct tc_packet *p)
+{
+	if (p->flags & TC_TH_SYN)
+		return p->seq_start;
+	return p->seq_start + m->remote_isn;
+}
+
+uint32_t tc_map_in_ack(const struct tc_conn_map *m, uint32_t script_ack)
+{
+	return script_ack + m->local_offset;
+}
+
+uint32_t tc_map_out_seq(const struct tc_conn_map *m, uint32_t live_seq)
+{
+	return live_seq - m->local_offset;
+}
+
+uint32_t tc_map_out_ack(const struct tc_conn_map *m, bool syn,
+			uint32_t live_ack)
+{
+	if (syn)
+		return live_ack;
+	return live_ack - m->remote_isn;
+}
+
+void tc_map_ts_record(struct tc_conn_map *m, uint32_t script_val,
+		      uint32_t live_val)
+{
+	if (!m->ts_base_known) {
+		m->ts_base_known = true;
+		m->ts_first_script = script_val;
+		m->ts_first_live = live_val;
+	}
+	for (int i = 0; i < m->n_ts; i++) {
+		if (m->ts[i].script == script_val) {
+			m->ts[i].live = live_val;	/* the newest wins */
+			return;
+		}
+	}
+	if (m->n_ts < TC_MAX_TS_PAIRS) {
+		m->ts[m->n_ts].script = script_val;
+		m->ts[m->n_ts].live = live_val;
+		m->n_ts++;
+	}
+}
+
+uint32_t tc_map_ts_out(const struct tc_conn_map *m, uint32_t live_val)
+{
+	if (!m->ts_base_known)
+		return live_val;
+	return m->ts_first_script + (live_val - m->ts_first_live);
+}
+
+int tc_map_ts_in_ecr(const struct tc_conn_map *m, uint32_t script_ecr,
+		     bool scaled, uint32_t *live_ecr)
+{
+	for (int i = m->n_ts - 1; i >= 0; i--) {
+		if (m->ts[i].script == script_ecr) {
+			*live_ecr = m->ts[i].live;
+			return 0;
+		}
+	}
+	if (scaled && m->ts_base_known) {
+		*live_ecr = m->ts_first_live + (script_ecr - m->ts_first_script);
+		return 0;
+	}
+	return -1;
+}
+
+int64_t tc_tolerance(int64_t tolerance_usecs, double tolerance_percent,
+		     int64_t gap_usecs)
+{
+	int64_t pct;
+
+	if (gap_usecs < 0)
+		gap_usecs = -gap_usecs;
+	pct = (int64_t)((double)gap_usecs * tolerance_percent / 100.0);
+	return pct > tolerance_usecs ? pct : tolerance_usecs;
+}
+
+int tc_time_check(int64_t actual, int64_t start, int64_t end, int64_t tol)
+{
+	if (actual < start - tol)
+		return -1;
+	if (actual > end + tol)
+		return 1;
+	return 0;
+}
+
+/* Copy at most cap - 1 bytes and terminate (texts are cut, never overrun). */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int mismatch(struct tc_mismatch *mm, const char *field,
+		    const char *text_exp, const char *text_act)
+{
+	copy_text(mm->field, sizeof(mm->field), field);
+	copy_text(mm->expected, sizeof(mm->expected), text_exp);
+	copy_text(mm->actual, sizeof(mm->actual), text_act);
+	return 1;
+}
+
+static int mismatch_u(struct tc_mismatch *mm, const char *field,
+		      unsigned long long exp, unsigned long long act)
+{
+	char e[32], a[32];
+
+	snprintf(e, sizeof(e), "%llu", exp);
+	snprintf(a, sizeof(a), "%llu", act);
+	return mismatch(mm, field, e, a);
+}
+
+static int mismatch_flags(struct tc_mismatch *mm, uint16_t exp, uint16_t act)
+{
+	struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
+
+	tc_flags_format(exp, &e);
+	tc_flags_format(act, &a);
+	mismatch(mm, "flags", e.buf, a.buf);
+	strbuf_release(&e);
+	strbuf_release(&a);
+	return 1;
+}
+
+static const char *ecn_name(int ecn)
+{
+	static const char *const names[] = { "noecn", "ect1", "ect0", "ce", "ect01" };
+
+	return ecn >= 0 && ecn <= 4 ? names[ecn] : "?";
+}
+
+/* Map the SACK edges and TS val of decoded live options into script space. */
+static void map_live_options(const struct tc_conn_map *m, struct tc_option *o,
+			     int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (o[i].kind == TC_OPT_SACK) {
+			for (int j = 0; j < o[i].n_sack; j++) {
+				o[i].sack[j].left -= m->remote_isn;
+				o[i].sack[j].right -= m->remote_isn;
+			}
+		} else if (o[i].kind == TC_OPT_TS) {
+			o[i].ts_val = tc_map_ts_out(m, o[i].ts_val);
+		}
+	}
+}
+
+/* An option's length on the wire, from its kind when not recorded. */
+static unsigned opt_len(const struct tc_option *o)
+{
+	if (o->length)
+		return o->length;
+	switch (o->kind) {
+	case TC_OPT_NOP:
+	case TC_OPT_EOL:
+		return 1;
+	case TC_OPT_MSS:
+		return 4;
+	case TC_OPT_WSCALE:
+		return 3;
+	case TC_OPT_SACK_PERM:
+		return 2;
+	case TC_OPT_SACK:
+		return 2 + 8 * (unsigned)o->n_sack;
+	case TC_OPT_TS:
+		return 10;
+	default:
+		return 2 + (unsigned)o->data_len;
+	}
+}
+
+static int compare_options(struct tc_conn_map *m, const struct tc_packet *exp,
+			   const struct tc_segment *act,
+			   const struct tc_verify_opts *vo,
+			   struct tc_mismatch *mm)
+{
+	struct tc_option live[TC_MAX_OPTIONS];
+	struct tc_error err;
+	struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
+	int n = 0, bad = 0;
+
+	if (tc_options_decode(act->opts, act->opts_len, live, TC_MAX_OPTIONS,
+			      &n, &err) < 0)
+		return mismatch(mm, "options", "well-formed options", err.msg);
+	if (n != exp->n_options) {
+		bad = 1;
+	} else {
+		for (int i = 0; i < n && !bad; i++) {
+			const struct tc_option *x = &exp->options[i];
+			const struct tc_option *l = &live[i];
+
+			if (x->kind != l->kind) {
+				bad = 1;
+				break;
+			}
+			switch (x->kind) {
+			case TC_OPT_NOP:
+			case TC_OPT_EOL:
+				break;
+			case TC_OPT_TS:
+				if (vo->ts_tick_usecs > 0 && m->ts_base_known) {
+					int64_t d = (int64_t)(int32_t)(tc_map_ts_out(m, l->ts_val) -
+								       x->ts_val);
+
+					if (d < 0)
+						d = -d;
+					if (d * vo->ts_tick_usecs > vo->ts_tolerance_usecs)
+						bad = 1;
+				}
+				break;
+			case TC_OPT_SACK:
+				if (x->n_sack != l->n_sack) {
+					bad = 1;
+					break;
+				}
+				for (int j = 0; j < x->n_sack; j++)
+					if (x->sack[j].left != l->sack[j].left - m->remote_isn ||
+					    x->sack[j].right != l->sack[j].right - m->remote_isn)
+						bad = 1;
+				break;
+			default:
+				if (opt_len(x) != opt_len(l))
+					bad = 1;
+				else if (x->kind == TC_OPT_MSS)
+					bad = x->mss != l->mss;
+				else if (x->kind == TC_OPT_WSCALE)
+					bad = x->wscale != l->wscale;
+				else if (x->kind != TC_OPT_SACK_PERM)
+					bad = x->data_len != l->data_len ||
+					      memcmp(x->data, l->data, x->data_len);
+				break;
+			}
+		}
+	}
+	if (bad) {
+		map_live_options(m, live, n);
+		tc_options_format(exp->options, exp->n_options, &e);
+		tc_options_format(live, n, &a);
+		mismatch(mm, "options", exp->n_options ? e.buf : "(none)",
+			 n ? a.buf : "(none)");
+	}
+	strbuf_release(&e);
+	strbuf_release(&a);
+	return bad;
+}
+
+int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
+		       const struct tc_segment *act,
+		       const struct tc_verify_opts *vo, struct tc_mismatch *mm)
+{
+	bool syn = act->flags & TC_TH_SYN;
+	uint32_t exp_ack = exp->has_ack ? exp->ack : 0;
+
+	memset(mm, 0, sizeof(*mm));
+	if (act->ip_version == 4 && !act->ip_csum_ok)
+		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
+	if (act->ip_proto != 6)
+		return mismatch_u(mm, "protocol", 6, act->ip_proto);
+	if (exp->ecn >= 0) {
+		int live_ecn = act->tos & 3;
+		bool ok = exp->ecn == TC_ECN_ECT01 ?
+			  (live_ecn == TC_ECN_ECT0 || live_ecn == TC_ECN_ECT1) :
+			  live_ecn == exp->ecn;
+
+		if (!ok)
+			return mismatch(mm, "ecn", ecn_name(exp->ecn), ecn_name(live_ecn));
+	}
+	if (exp->tos >= 0 && act->tos != exp->tos)
+		return mismatch_u(mm, "tos", (unsigned)exp->tos, act->tos);
+	if (exp->ttl >= 0 && act->ttl != exp->ttl)
+		return mismatch_u(mm, "ttl", (unsigned)exp->ttl, act->ttl);
+	if (act->flags != exp->flags)
+		return mismatch_flags(mm, exp->flags, act->flags);
+	if (syn) {
+		/* The kernel's ISN: learned here, so the SYN's own seq matches. */
+		tc_map_learn_local(m, exp->seq_start, act->seq);
+	}
+	if (tc_map_out_seq(m, act->seq) != exp->seq_start)
+		return mismatch_u(mm, "seq", exp->seq_start, tc_map_out_seq(m, act->seq));
+	if (tc_map_out_ack(m, syn, act->ack) != exp_ack)
+		return mismatch_u(mm, "ack", exp_ack, tc_map_out_ack(m, syn, act->ack));
+	if (act->payload_len != exp->payload_len)
+		return mismatch_u(mm, "payload length", exp->payload_len, act->payload_len);
+	if (exp->has_win && act->win != exp->win)
+		return mismatch_u(mm, "win", exp->win, act->win);
+	if (act->urg != (exp->has_urg ? exp->urg : 0))
+		return mismatch_u(mm, "urg", exp->has_urg ? exp->urg : 0, act->urg);
+	if (act->reserved)
+		return mismatch_u(mm, "reserved bits", 0, act->reserved);
+	if (!exp->any_options && compare_options(m, exp, act, vo, mm))
+		return 1;
+	if (!act->payload_zero)
+		return mismatch(mm, "payload", "zero bytes", "non-zero bytes");
+
+	/* A match: remember how the kernel's TS val maps into script space. */
+	if (!exp->any_options) {
+		struct tc_option live[TC_MAX_OPTIONS];
+		struct tc_error err;
+		int n = 0;
+
+		if (tc_options_decode(act->opts, act->opts_len, live,
+				      TC_MAX_OPTIONS, &n, &err) == 0) {
+			for (int i = 0; i < n && i < exp->n_options; i++)
+				if (live[i].kind == TC_OPT_TS &&
+				    exp->options[i].kind == TC_OPT_TS)
+					tc_map_ts_record(m, exp->options[i].ts_val,
+							 live[i].ts_val);
+		}
+	}
+	return 0;
+}
+
+void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
+		    struct strbuf *out)
+{
+	struct tc_packet p;
+	struct tc_error err;
+	bool syn = seg->flags & TC_TH_SYN;
+
+	if (tc_segment_to_packet(seg, &p, &err) < 0) {
+		strbuf_addf(out, "(%s)", err.msg);
+		return;
+	}
+	p.seq_start = tc_map_out_seq(m, seg->seq);
+	p.seq_end = p.seq_start + seg->payload_len;
+	p.ack = tc_map_out_ack(m, syn, seg->ack);
+	map_live_options(m, p.options, p.n_options);
+	tc_packet_format(&p, out);
+}

@@ -1,0 +1,123 @@
+/*
+ * verify.h: live <-> script mapping of one connection, the timing rule,
+ * and the field-by-field comparison of an outbound segment.
+ *
+ * Pure functions over plain data: no I/O, no clocks, no threads, so they
+ * are unit-tested from bytes (tests/unit/test_verify.c).
+ *
+ * Sequence space (packetdrill semantics, see doc/semantics.md):
+ *   - A segment with SYN carries script-absolute numbers: the remote's seq
+ *     is literal, the kernel's seq is relative to the seq written on the
+ *     script's own '>' SYN line (normally 0), and an ack of the remote's
+ *     numbers on an outbound SYN-ACK is literal.
+ *   - Without SYN, numbers are offsets from the ISNs: the remote's seq, and
+ *     an outbound ack or SACK edge, from the remote's ISN; the kernel's seq,
+ *     and an inbound ack or SACK edge, from the kernel's.
+ *   So: kernel numbers  live = script + local_offset;
+ *       remote numbers  live = script + remote_isn (non-SYN), literal in SYN.
+ */
+#ifndef TC_VERIFY_H
+#define TC_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "script.h"
+
+#define TC_MAX_TS_PAIRS 512
+
+struct tc_conn_map {
+	bool local_known;
+	uint32_t local_offset;	/* live kernel seq = script seq + local_offset */
+	bool remote_known;
+	uint32_t remote_isn;	/* the literal seq of the script's inbound SYN */
+
+	/* TCP timestamps: the kernel's TS val mapped into script space. */
+	bool ts_base_known;
+	uint32_t ts_first_script, ts_first_live;
+	int n_ts;
+	struct {
+		uint32_t script, live;
+	} ts[TC_MAX_TS_PAIRS];
+};
+
+/* Forget everything (a new connection). */
+void tc_map_reset(struct tc_conn_map *m);
+
+/* Learn from an outbound SYN or SYN-ACK: the script's seq on that line and
+ * the live seq. */
+void tc_map_learn_local(struct tc_conn_map *m, uint32_t script_seq,
+			uint32_t live_seq);
+/* Learn from an inbound SYN or SYN-ACK: its literal seq. */
+void tc_map_learn_remote(struct tc_conn_map *m, uint32_t seq);
+
+/* Inbound numbers: script -> live. */
+uint32_t tc_map_in_seq(const struct tc_conn_map *m, const struct tc_packet *p);
+uint32_t tc_map_in_ack(const struct tc_conn_map *m, uint32_t script_ack);
+
+/* Outbound numbers: live -> script. */
+uint32_t tc_map_out_seq(const struct tc_conn_map *m, uint32_t live_seq);
+uint32_t tc_map_out_ack(const struct tc_conn_map *m, bool syn,
+			uint32_t live_ack);
+
+/*
+ * Record the TS val of an outbound segment: script_val as written on the
+ * '>' line, live_val as captured.  The first call fixes the baseline.
+ */
+void tc_map_ts_record(struct tc_conn_map *m, uint32_t script_val,
+		      uint32_t live_val);
+/* Kernel TS val (live) in script space, from the baseline. */
+uint32_t tc_map_ts_out(const struct tc_conn_map *m, uint32_t live_val);
+/*
+ * Map an inbound TS ecr (script) to the live TS val it echoes: an exact
+ * match among recorded pairs, else by interpolation from the baseline when
+ * scaled is set.  Returns 0, or -1 when there is no match.
+ */
+int tc_map_ts_in_ecr(const struct tc_conn_map *m, uint32_t script_ecr,
+		     bool scaled, uint32_t *live_ecr);
+
+/*
+ * The timing rule: the allowed error is the larger of tolerance_usecs and
+ * tolerance_percent of the script-time gap since the previous event.
+ */
+int64_t tc_tolerance(int64_t tolerance_usecs, double tolerance_percent,
+		     int64_t gap_usecs);
+
+/* -1 early, 0 within [start - tol, end + tol], 1 late. */
+int tc_time_check(int64_t actual, int64_t start, int64_t end, int64_t tol);
+
+/* A failed field comparison. */
+struct tc_mismatch {
+	char field[64];		/* "ack", "flags", "options", ... */
+	char expected[512];
+	char actual[512];
+};
+
+struct tc_verify_opts {
+	int64_t ts_tick_usecs;		/* 0: TS val not judged */
+	int64_t ts_tolerance_usecs;	/* allowed TS val error, in usecs */
+};
+
+/*
+ * Compare an outbound segment (aggregated already) against the script's
+ * line.  Order: IPv4 header checksum, protocol, ECN/TOS/TTL when given,
+ * flags, seq, ack, payload length, window when given, urgent pointer,
+ * reserved bits, options (unless <...>), payload bytes.  Returns 0 on a
+ * match, else 1 with *mm filled (first mismatch only).  Records the TS
+ * mapping of a matching segment.
+ */
+int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
+		       const struct tc_segment *act,
+		       const struct tc_verify_opts *vo, struct tc_mismatch *mm);
+
+/*
+ * Render a live segment in script notation with its numbers mapped into
+ * script space (seq, ack, SACK edges, TS val), as the error report shows
+ * it next to the script's line.
+ */
+struct strbuf;
+void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
+		    struct strbuf *out);
+
+#endif

@@ -1,0 +1,811 @@
+/*
+ * test_codec.c: frames as bytes -> decode -> fields and script notation;
+ * truncation at every length; IP header checksum; flags notation.
+ * Option encoding/decoding lives in test_options.c.
+ *
+ * The frames were built by an independent script (Python struct + its own
+ * RFC 1071 checksum), not by the code under test.
+ */
+#include <stdlib.h>
+
+#include "codec.h"
+#include "error.h"
+#include "strbuf.h"
+#include "tap.h"
+
+/* Linux-style SYN-ACK, 192.168.0.1:8080 > 192.0.2.1:40000, DF, TTL 64,
+ * seq 0x12345678 ack 1 win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>. */
+static const uint8_t synack_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06,
+	0xb8, 0x11, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01, 0x1f, 0x90,
+	0x9c, 0x40, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x01, 0xa0, 0x12,
+	0xff, 0xff, 0x12, 0x34, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
+	0x08, 0x0a, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
+	0x03, 0x07,
+};
+
+/* IP and TCP headers of P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 200
+ * ecr 100>, IP id 0x1c46, total length 1052; 1000 zero bytes follow. */
+static const uint8_t data_hdr[] = {
+	0x45, 0x00, 0x04, 0x1c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x97, 0xeb,
+	0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01, 0x1f, 0x90, 0x9c, 0x40,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x80, 0x18, 0x01, 0xf6,
+	0x12, 0x34, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0x00, 0x00, 0x00, 0xc8,
+	0x00, 0x00, 0x00, 0x64,
+};
+
+/* R. 1:1(0) ack 1 win 0, no options. */
+static const uint8_t rst_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x28, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06,
+	0xb8, 0x25, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01, 0x1f, 0x90,
+	0x9c, 0x40, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x50, 0x14,
+	0x00, 0x00, 0x12, 0x34, 0x00, 0x00,
+};
+
+/* A bare ACK (no DF, TTL 255) padded to 60 bytes with 0xaa. */
+static const uint8_t padded_ack_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x28, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06,
+	0x39, 0x25, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0xa8, 0x00, 0x01, 0x9c, 0x40,
+	0x1f, 0x90, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x50, 0x10,
+	0x01, 0x01, 0x12, 0x34, 0x00, 0x00, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+};
+
+/* IPv6 SYN fd00::1.40000 > fd00::2.8080, traffic class 0xb8, flow label
+ * 0x12345, hop limit 64, <mss 1440,sackOK,TS val 5 ecr 0,nop,wscale 7>. */
+static const uint8_t ipv6_syn_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x6b, 0x81, 0x23, 0x45, 0x00, 0x28, 0x06, 0x40, 0xfd, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x9c, 0x40, 0x1f, 0x90, 0x01, 0x02,
+	0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02, 0xfd, 0x20, 0x12, 0x34,
+	0x00, 0x00, 0x02, 0x04, 0x05, 0xa0, 0x04, 0x02, 0x08, 0x0a, 0x00, 0x00,
+	0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07,
+};
+
+/* UDP 53 > 53 with 4 bytes of data. */
+static const uint8_t udp_frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x20, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+	0xb8, 0x22, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01, 0x00, 0x35,
+	0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 0x61, 0x62, 0x63, 0x64,
+};
+
+/* IPv4 (no Ethernet) with 4 bytes of IP options (nop,nop,nop,eol), IHL 6,
+ * id 7: . 5:5(0) ack 6 win 100. */
+static const uint8_t ipopts_pkt[] = {
+	0x46, 0x00, 0x00, 0x2c, 0x00, 0x07, 0x00, 0x00, 0x40, 0x06, 0xf5, 0x19,
+	0xc0, 0x00, 0x02, 0x01, 0xc0, 0xa8, 0x00, 0x01, 0x01, 0x01, 0x01, 0x00,
+	0x9c, 0x40, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06,
+	0x50, 0x10, 0x00, 0x64, 0x12, 0x34, 0x00, 0x00,
+};
+
+#define ETH 14
+
+/* Decode + convert + format; returns the text in a static buffer, or the
+ * error message prefixed by "error: ". */
+static const char *fmt_frame(const uint8_t *f, size_t len, bool ether)
+{
+	static char out[TC_ERROR_MAX + 64];
+	struct tc_segment seg;
+	struct tc_packet *pkt = calloc(1, sizeof(*pkt));
+	struct tc_error err;
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	tc_error_clear(&err);
+	rc = ether ? tc_decode_ether(f, len, &seg, &err) :
+		     tc_decode_ip(f, len, &seg, &err);
+	if (rc == 0)
+		rc = tc_segment_to_packet(&seg, pkt, &err);
+	if (rc == 0) {
+		tc_packet_format(pkt, &sb);
+		snprintf(out, sizeof(out), "%s", sb.buf);
+	} else {
+		snprintf(out, sizeof(out), "error: %s", err.msg);
+	}
+	strbuf_release(&sb);
+	free(pkt);
+	return out;
+}
+
+/* The error message from decoding a frame (or "ok"). */
+static const char *decode_msg(const uint8_t *f, size_t len, bool ether)
+{
+	static char out[TC_ERROR_MAX + 64];
+	struct tc_segment seg;
+	struct tc_error err;
+	int rc;
+
+	tc_error_clear(&err);
+	rc = ether ? tc_decode_ether(f, len, &seg, &err) :
+		     tc_decode_ip(f, len, &seg, &err);
+	if (rc == 0)
+		return "ok";
+	if (rc != -1 || err.kind != TC_ERR_VERIFY)
+		return "bad return or error kind";
+	snprintf(out, sizeof(out), "%s", err.msg);
+	return out;
+}
+
+static void test_codec__synack_fields(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+	static const uint8_t src[4] = { 192, 168, 0, 1 }, dst[4] = { 192, 0, 2, 1 };
+	static const uint8_t opts[] = { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
+		0x08, 0x0a, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
+		0x01, 0x03, 0x03, 0x07 };
+
+	CHECK_INT(tc_decode_ether(synack_frame, sizeof(synack_frame), &seg, &err), 0);
+	CHECK_INT(seg.ip_version, 4);
+	CHECK_INT(seg.ip_hl, 20);
+	CHECK_INT(seg.tos, 0);
+	CHECK_INT(seg.ttl, 64);
+	CHECK_INT(seg.ip_id, 0);
+	CHECK(seg.ip_df);
+	CHECK_INT(seg.ip_total_len, 60);
+	CHECK(seg.ip_csum_ok);
+	CHECK_INT(seg.ip_proto, 6);
+	CHECK(memcmp(seg.src, src, 4) == 0);
+	CHECK(memcmp(seg.dst, dst, 4) == 0);
+	CHECK_INT(seg.sport, 8080);
+	CHECK_INT(seg.dport, 40000);
+	CHECK_INT(seg.seq, 0x12345678);
+	CHECK_INT(seg.ack, 1);
+	CHECK_INT(seg.doff, 40);
+	CHECK_INT(seg.flags, TC_TH_SYN | TC_TH_ACK);
+	CHECK_INT(seg.reserved, 0);
+	CHECK_INT(seg.win, 65535);
+	CHECK_INT(seg.csum, 0x1234);
+	CHECK_INT(seg.urg, 0);
+	CHECK_INT(seg.opts_len, 20);
+	CHECK(memcmp(seg.opts, opts, sizeof(opts)) == 0);
+	CHECK_INT(seg.payload_len, 0);
+	CHECK(seg.payload_zero);
+}
+
+static void test_codec__synack_format(void)
+{
+	CHECK_STR(fmt_frame(synack_frame, sizeof(synack_frame), true),
+		  "S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+}
+
+static void test_codec__segment_to_packet_fields(void)
+{
+	struct tc_segment seg;
+	struct tc_packet *p = calloc(1, sizeof(*p));
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ether(synack_frame, sizeof(synack_frame), &seg, &err), 0);
+	CHECK_INT(tc_segment_to_packet(&seg, p, &err), 0);
+	CHECK_INT(p->l4, TC_L4_TCP);
+	CHECK_INT(p->flags, TC_TH_SYN | TC_TH_ACK);
+	CHECK(!p->no_flags);
+	CHECK_INT(p->seq_start, 0x12345678);
+	CHECK_INT(p->seq_end, 0x12345678);
+	CHECK(p->has_ack);
+	CHECK_INT(p->ack, 1);
+	CHECK(p->has_win);
+	CHECK_INT(p->win, 65535);
+	CHECK(!p->has_urg);
+	CHECK(p->has_options);
+	CHECK(!p->any_options);
+	CHECK_INT(p->n_options, 5);
+	CHECK_INT(p->options[0].kind, TC_OPT_MSS);
+	CHECK_INT(p->options[0].mss, 1460);
+	CHECK_INT(p->options[2].kind, TC_OPT_TS);
+	CHECK_INT(p->options[2].ts_val, 100);
+	CHECK_INT(p->options[4].wscale, 7);
+	CHECK_INT(p->ecn, TC_ECN_UNSET);
+	CHECK_INT(p->tos, -1);
+	CHECK_INT(p->ttl, -1);
+	free(p);
+}
+
+static uint8_t *build_data_pkt(size_t *len)
+{
+	uint8_t *p = calloc(1, 1052);
+
+	memcpy(p, data_hdr, sizeof(data_hdr));
+	*len = 1052;
+	return p;
+}
+
+static void test_codec__data_segment(void)
+{
+	size_t len;
+	uint8_t *p = build_data_pkt(&len);
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ip(p, len, &seg, &err), 0);
+	CHECK_INT(seg.ip_id, 0x1c46);
+	CHECK(seg.ip_csum_ok);
+	CHECK_INT(seg.ip_total_len, 1052);
+	CHECK_INT(seg.doff, 32);
+	CHECK_INT(seg.payload_len, 1000);
+	CHECK(seg.payload_zero);
+	CHECK_STR(fmt_frame(p, len, false),
+		  "P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 200 ecr 100>");
+	free(p);
+}
+
+static void test_codec__nonzero_payload(void)
+{
+	size_t len;
+	uint8_t *p = build_data_pkt(&len);
+	struct tc_segment seg;
+	struct tc_error err;
+
+	p[len - 1] = 0x01;	/* the last payload byte */
+	CHECK_INT(tc_decode_ip(p, len, &seg, &err), 0);
+	CHECK_INT(seg.payload_len, 1000);
+	CHECK(!seg.payload_zero);
+	free(p);
+}
+
+static void test_codec__rst_format(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ether(rst_frame, sizeof(rst_frame), &seg, &err), 0);
+	CHECK_INT(seg.opts_len, 0);
+	CHECK_STR(fmt_frame(rst_frame, sizeof(rst_frame), true),
+		  "R. 1:1(0) ack 1 win 0");
+}
+
+static void test_codec__ether_padding_ignored(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ether(padded_ack_frame, sizeof(padded_ack_frame),
+				  &seg, &err), 0);
+	CHECK_INT(seg.ip_total_len, 40);
+	CHECK_INT(seg.payload_len, 0);
+	CHECK(seg.payload_zero);
+	CHECK(!seg.ip_df);
+	CHECK_INT(seg.ttl, 255);
+	CHECK(seg.ip_csum_ok);
+	CHECK_STR(fmt_frame(padded_ack_frame, sizeof(padded_ack_frame), true),
+		  ". 1:1(0) ack 1 win 257");
+}
+
+static void test_codec__ipv6_syn(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+	uint8_t src[16] = { 0xfd }, dst[16] = { 0xfd };
+
+	src[15] = 1;
+	dst[15] = 2;
+	CHECK_INT(tc_decode_ether(ipv6_syn_frame, sizeof(ipv6_syn_frame), &seg,
+				  &err), 0);
+	CHECK_INT(seg.ip_version, 6);
+	CHECK_INT(seg.tos, 0xb8);
+	CHECK_INT(seg.flowlabel, 0x12345);
+	CHECK_INT(seg.ttl, 64);
+	CHECK_INT(seg.ip_total_len, 80);
+	CHECK_INT(seg.ip_proto, 6);
+	CHECK(seg.ip_csum_ok);
+	CHECK(memcmp(seg.src, src, 16) == 0);
+	CHECK(memcmp(seg.dst, dst, 16) == 0);
+	CHECK_INT(seg.sport, 40000);
+	CHECK_INT(seg.seq, 0x01020304);
+	CHECK_INT(seg.flags, TC_TH_SYN);
+	CHECK_STR(fmt_frame(ipv6_syn_frame, sizeof(ipv6_syn_frame), true),
+		  "S 16909060:16909060(0) win 64800 "
+		  "<mss 1440,sackOK,TS val 5 ecr 0,nop,wscale 7>");
+}
+
+static void test_codec__decode_ip_without_ether(void)
+{
+	CHECK_STR(fmt_frame(synack_frame + ETH, sizeof(synack_frame) - ETH, false),
+		  "S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+	CHECK_STR(fmt_frame(ipv6_syn_frame + ETH, sizeof(ipv6_syn_frame) - ETH, false),
+		  "S 16909060:16909060(0) win 64800 "
+		  "<mss 1440,sackOK,TS val 5 ecr 0,nop,wscale 7>");
+	CHECK_STR(decode_msg(synack_frame, 0, false), "empty IP packet");
+}
+
+static void test_codec__ipv4_options_skipped(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ip(ipopts_pkt, sizeof(ipopts_pkt), &seg, &err), 0);
+	CHECK_INT(seg.ip_hl, 24);
+	CHECK(seg.ip_csum_ok);
+	CHECK_INT(seg.ip_id, 7);
+	CHECK_INT(seg.sport, 40000);
+	CHECK_STR(fmt_frame(ipopts_pkt, sizeof(ipopts_pkt), false),
+		  ". 5:5(0) ack 6 win 100");
+}
+
+static void test_codec__ip_csum_bad(void)
+{
+	uint8_t f[sizeof(synack_frame)];
+	struct tc_segment seg;
+	struct tc_error err;
+
+	memcpy(f, synack_frame, sizeof(f));
+	f[ETH + 11] ^= 0x01;	/* checksum low byte */
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK(!seg.ip_csum_ok);
+
+	memcpy(f, synack_frame, sizeof(f));
+	f[ETH + 8] = 63;	/* TTL changed, checksum not updated */
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK(!seg.ip_csum_ok);
+	CHECK_INT(seg.ttl, 63);
+}
+
+static void test_codec__inet_csum(void)
+{
+	/* RFC 1071 §3's example: the sum is 0xddf2, so the checksum 0x220d. */
+	static const uint8_t rfc[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5,
+				       0xf6, 0xf7 };
+	static const uint8_t odd[] = { 0x01, 0x02, 0x03 };	/* 0x0102 + 0x0300 */
+	static const uint8_t zeros[4] = { 0 };
+	uint8_t hdr[20];
+
+	CHECK_INT(tc_inet_csum(rfc, sizeof(rfc)), 0x220d);
+	CHECK_INT(tc_inet_csum(odd, sizeof(odd)), (uint16_t)~0x0402);
+	CHECK_INT(tc_inet_csum(zeros, sizeof(zeros)), 0xffff);
+	CHECK_INT(tc_inet_csum(zeros, 0), 0xffff);
+	/* A header with a correct checksum sums to zero... */
+	CHECK_INT(tc_inet_csum(synack_frame + ETH, 20), 0);
+	/* ...and with the field zeroed, the result is the field's value. */
+	memcpy(hdr, synack_frame + ETH, 20);
+	hdr[10] = hdr[11] = 0;
+	CHECK_INT(tc_inet_csum(hdr, 20), 0xb811);
+	/* Unaligned input. */
+	memcpy(hdr + 1, rfc, sizeof(rfc));
+	CHECK_INT(tc_inet_csum(hdr + 1, sizeof(rfc)), 0x220d);
+}
+
+/* Every prefix of a good frame: -1 (with a message) or 0, never a crash. */
+static void check_every_length(const uint8_t *f, size_t full, size_t min_ok,
+			       bool ether)
+{
+	for (size_t len = 0; len <= full; len++) {
+		uint8_t *copy = malloc(len ? len : 1);	/* exact size for ASan */
+		struct tc_segment seg;
+		struct tc_error err;
+		int rc;
+
+		memcpy(copy, f, len);
+		tc_error_clear(&err);
+		rc = ether ? tc_decode_ether(copy, len, &seg, &err) :
+			     tc_decode_ip(copy, len, &seg, &err);
+		if (len < min_ok) {
+			CHECK_INT(rc, -1);
+			CHECK(err.msg[0] != '\0');
+			CHECK_INT(err.kind, TC_ERR_VERIFY);
+		} else {
+			CHECK_INT(rc, 0);
+		}
+		free(copy);
+	}
+}
+
+static void test_codec__truncated_every_length(void)
+{
+	size_t len;
+	uint8_t *p = build_data_pkt(&len);
+
+	check_every_length(synack_frame, sizeof(synack_frame), sizeof(synack_frame), true);
+	check_every_length(rst_frame, sizeof(rst_frame), sizeof(rst_frame), true);
+	/* The padding is optional: 54 bytes are the whole packet. */
+	check_every_length(padded_ack_frame, sizeof(padded_ack_frame), 54, true);
+	check_every_length(ipv6_syn_frame, sizeof(ipv6_syn_frame),
+			   sizeof(ipv6_syn_frame), true);
+	check_every_length(ipopts_pkt, sizeof(ipopts_pkt), sizeof(ipopts_pkt), false);
+	check_every_length(synack_frame + ETH, sizeof(synack_frame) - ETH,
+			   sizeof(synack_frame) - ETH, false);
+	check_every_length(p, len, len, false);
+	free(p);
+}
+
+static void test_codec__truncated_messages(void)
+{
+	CHECK_STR(decode_msg(synack_frame, 10, true),
+		  "truncated Ethernet header (10 bytes)");
+	CHECK_STR(decode_msg(synack_frame, ETH + 12, true),
+		  "truncated IPv4 header (12 bytes)");
+	CHECK_STR(decode_msg(synack_frame, ETH + 30, true),
+		  "truncated IPv4 packet (30 of 60 bytes)");
+	CHECK_STR(decode_msg(ipv6_syn_frame, ETH + 20, true),
+		  "truncated IPv6 header (20 bytes)");
+	CHECK_STR(decode_msg(ipv6_syn_frame, ETH + 50, true),
+		  "truncated IPv6 packet (50 of 80 bytes)");
+	CHECK_STR(decode_msg(ipopts_pkt, 22, false),
+		  "truncated IPv4 header (22 of 24 bytes)");
+}
+
+static void test_codec__bad_ipv4_header_length(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH] = 0x44;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "bad IPv4 header length (16 bytes)");
+	f[ETH] = 0x4f;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "truncated IPv4 header (40 of 60 bytes)");
+	f[ETH] = 0x46;	/* 24 bytes: the TCP header is then 16 bytes */
+	CHECK_STR(decode_msg(f, sizeof(f), true), "truncated TCP header (16 bytes)");
+}
+
+static void test_codec__bad_ipv4_total_length(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 2] = 0;
+	f[ETH + 3] = 10;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "bad IPv4 total length 10 (header length 20)");
+	f[ETH + 3] = 30;	/* a TCP header of 10 bytes */
+	CHECK_STR(decode_msg(f, sizeof(f), true), "truncated TCP header (10 bytes)");
+}
+
+static void test_codec__bad_ip_version(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH] = 0x65;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "bad IP version 6 in an IPv4 frame");
+	f[ETH] = 0x55;
+	CHECK_STR(decode_msg(f + ETH, sizeof(f) - ETH, false), "bad IP version 5");
+
+	uint8_t g[sizeof(ipv6_syn_frame)];
+
+	memcpy(g, ipv6_syn_frame, sizeof(g));
+	g[ETH] = 0x4b;
+	CHECK_STR(decode_msg(g, sizeof(g), true), "bad IP version 4 in an IPv6 frame");
+}
+
+static void test_codec__not_tcp(void)
+{
+	uint8_t g[sizeof(ipv6_syn_frame)];
+
+	CHECK_STR(decode_msg(udp_frame, sizeof(udp_frame), true),
+		  "not a TCP segment (protocol 17)");
+	memcpy(g, ipv6_syn_frame, sizeof(g));
+	g[ETH + 6] = 17;
+	CHECK_STR(decode_msg(g, sizeof(g), true), "not a TCP segment (protocol 17)");
+	g[ETH + 6] = 58;
+	CHECK_STR(decode_msg(g, sizeof(g), true), "not a TCP segment (protocol 58)");
+}
+
+static void test_codec__ipv6_extension_header(void)
+{
+	uint8_t g[sizeof(ipv6_syn_frame)];
+
+	memcpy(g, ipv6_syn_frame, sizeof(g));
+	g[ETH + 6] = 0;		/* hop-by-hop options */
+	CHECK_STR(decode_msg(g, sizeof(g), true),
+		  "unsupported IPv6 extension header (next header 0)");
+	g[ETH + 6] = 44;	/* fragment */
+	CHECK_STR(decode_msg(g, sizeof(g), true),
+		  "unsupported IPv6 extension header (next header 44)");
+}
+
+static void test_codec__ipv4_fragment(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 6] = 0x20;	/* MF, offset 0 */
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "IPv4 fragment (offset 0, more fragments) not supported");
+	f[ETH + 6] = 0x40;	/* DF, offset 8 * 0x10 */
+	f[ETH + 7] = 0x10;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "IPv4 fragment (offset 128) not supported");
+}
+
+static void test_codec__unknown_ethertype(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[12] = 0x08;
+	f[13] = 0x06;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "unsupported ethertype 0x0806");
+	f[12] = 0x81;
+	f[13] = 0x00;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "unsupported ethertype 0x8100");
+}
+
+static void test_codec__bad_tcp_data_offset(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 32] = 0x40;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "bad TCP data offset (16 bytes)");
+	f[ETH + 32] = 0x00;
+	CHECK_STR(decode_msg(f, sizeof(f), true), "bad TCP data offset (0 bytes)");
+	f[ETH + 32] = 0x60;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "truncated TCP header (20 of 24 bytes)");
+	f[ETH + 32] = 0xf0;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "truncated TCP header (20 of 60 bytes)");
+}
+
+static void test_codec__ae_flag_and_reserved_bits(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+	struct tc_segment seg;
+	struct tc_error err;
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 32] = 0x51;	/* doff 5, AE */
+	f[ETH + 33] = 0x10;	/* ACK */
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK_INT(seg.flags, TC_TH_AE | TC_TH_ACK);
+	CHECK_INT(seg.reserved, 0);
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "A. 1:1(0) ack 1 win 0");
+
+	f[ETH + 32] = 0x5e;	/* doff 5, reserved 0b111, no AE */
+	f[ETH + 33] = 0xd2;	/* CWR ECE SYN ACK */
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK_INT(seg.flags, TC_TH_CWR | TC_TH_ECE | TC_TH_SYN | TC_TH_ACK);
+	CHECK_INT(seg.reserved, 7);
+	CHECK_INT(seg.doff, 20);
+
+	f[ETH + 32] = 0x53;	/* reserved 0b001 and AE */
+	f[ETH + 33] = 0x00;
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK_INT(seg.reserved, 1);
+	CHECK_INT(seg.flags, TC_TH_AE);
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "A 1:1(0) ack 1 win 0");
+
+	f[ETH + 32] = 0x50;	/* nothing at all */
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "- 1:1(0) ack 1 win 0");
+}
+
+static void test_codec__urgent_pointer(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 33] = 0x30;	/* URG ACK */
+	f[ETH + 38] = 0x00;
+	f[ETH + 39] = 0x05;
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "U. 1:1(0) ack 1 win 0 urg 5");
+}
+
+static void test_codec__bad_options_in_segment(void)
+{
+	uint8_t f[sizeof(synack_frame)];
+
+	memcpy(f, synack_frame, sizeof(f));
+	f[ETH + 20 + 21] = 0x05;	/* mss length 5 runs into sackOK */
+	CHECK_STR(decode_msg(f, sizeof(f), true), "ok");	/* raw bytes are fine */
+	f[ETH + 20 + 21] = 0x30;	/* runs past the end */
+	CHECK_STR(fmt_frame(f, sizeof(f), true),
+		  "error: TCP option kind 2 at byte 0 runs past the end "
+		  "(length 48, 20 bytes left)");
+}
+
+static void test_codec__flags_format_table(void)
+{
+	static const struct {
+		uint16_t flags;
+		const char *text;
+	} cases[] = {
+		{ 0, "-" },
+		{ TC_TH_ACK, "." },
+		{ TC_TH_SYN, "S" },
+		{ TC_TH_SYN | TC_TH_ACK, "S." },
+		{ TC_TH_FIN | TC_TH_ACK, "F." },
+		{ TC_TH_PSH | TC_TH_ACK, "P." },
+		{ TC_TH_RST, "R" },
+		{ TC_TH_RST | TC_TH_ACK, "R." },
+		{ TC_TH_FIN | TC_TH_PSH | TC_TH_ACK, "FP." },
+		{ TC_TH_SYN | TC_TH_FIN | TC_TH_ACK, "SF." },
+		{ TC_TH_SYN | TC_TH_ECE | TC_TH_CWR, "SEW" },
+		{ TC_TH_SYN | TC_TH_ECE | TC_TH_ACK, "SE." },
+		{ TC_TH_SYN | TC_TH_CWR | TC_TH_ACK, "SW." },
+		{ TC_TH_URG | TC_TH_ACK, "U." },
+		{ TC_TH_ECE | TC_TH_ACK, "E." },
+		{ TC_TH_CWR | TC_TH_AE | TC_TH_ACK, "WA." },
+		{ TC_TH_SYN | TC_TH_ECE | TC_TH_CWR | TC_TH_AE, "SEWA" },
+		{ 0x1ff, "SFRPUEWA." },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		tc_flags_format(cases[i].flags, &sb);
+		CHECK_STR(sb.buf, cases[i].text);
+		strbuf_release(&sb);
+	}
+}
+
+static const char *fmt_pkt(const struct tc_packet *p)
+{
+	static char out[TC_ERROR_MAX + 64];
+	struct strbuf sb = STRBUF_INIT;
+
+	tc_packet_format(p, &sb);
+	snprintf(out, sizeof(out), "%s", sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+static struct tc_packet *new_pkt(void)
+{
+	struct tc_packet *p = calloc(1, sizeof(*p));
+
+	p->ecn = TC_ECN_UNSET;
+	p->tos = -1;
+	p->ttl = -1;
+	p->icmp_mtu = -1;
+	return p;
+}
+
+static void test_codec__packet_format_variants(void)
+{
+	struct tc_packet *p = new_pkt();
+
+	p->flags = TC_TH_SYN | TC_TH_ACK;
+	p->has_ack = true;
+	p->ack = 1;
+	p->has_win = true;
+	p->win = 65535;
+	p->has_options = true;
+	p->n_options = 3;
+	p->options[0].kind = TC_OPT_MSS;
+	p->options[0].mss = 1460;
+	p->options[1].kind = TC_OPT_NOP;
+	p->options[2].kind = TC_OPT_WSCALE;
+	p->options[2].wscale = 8;
+	CHECK_STR(fmt_pkt(p), "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 8>");
+
+	/* An empty list and no list print alike: "no options". */
+	p->n_options = 0;
+	CHECK_STR(fmt_pkt(p), "S. 0:0(0) ack 1 win 65535");
+	p->has_options = false;
+	p->n_options = 3;
+	CHECK_STR(fmt_pkt(p), "S. 0:0(0) ack 1 win 65535");
+	p->any_options = true;
+	CHECK_STR(fmt_pkt(p), "S. 0:0(0) ack 1 win 65535 <...>");
+
+	memset(p, 0, sizeof(*p));
+	p->ecn = p->tos = p->ttl = -1;
+	p->flags = TC_TH_ACK;
+	p->seq_start = 1;
+	p->seq_end = 1;
+	p->ack = 1;		/* ACK set: printed though has_ack is false */
+	CHECK_STR(fmt_pkt(p), ". 1:1(0) ack 1");
+
+	p->flags = TC_TH_PSH | TC_TH_ACK;
+	p->seq_end = 1001;
+	p->payload_len = 1000;
+	CHECK_STR(fmt_pkt(p), "P. 1:1001(1000) ack 1");
+
+	p->flags = 0;
+	p->no_flags = true;
+	p->ack = 0;
+	p->has_urg = true;
+	p->urg = 3;
+	CHECK_STR(fmt_pkt(p), "- 1:1001(1000) urg 3");
+
+	p->flags = TC_TH_SYN;
+	p->has_urg = false;
+	p->has_ports = true;
+	p->sport = 8080;
+	p->dport = 9090;
+	p->seq_start = p->seq_end = 0;
+	p->payload_len = 0;
+	p->has_win = true;
+	p->win = 1000;
+	CHECK_STR(fmt_pkt(p), "8080>9090 S 0:0(0) win 1000");
+
+	p->has_ports = false;
+	p->ecn = TC_ECN_ECT0;
+	CHECK_STR(fmt_pkt(p), "[ect0] S 0:0(0) win 1000");
+	p->ecn = TC_ECN_CE;
+	p->tos = 0x10;
+	p->ttl = 64;
+	CHECK_STR(fmt_pkt(p), "[ce, tos 0x10, ttl 64] S 0:0(0) win 1000");
+	free(p);
+}
+
+static void test_codec__packet_format_udp_icmp(void)
+{
+	struct tc_packet *p = new_pkt();
+
+	p->l4 = TC_L4_UDP;
+	p->payload_len = 12;
+	CHECK_STR(fmt_pkt(p), "udp (12)");
+	p->has_ports = true;
+	p->sport = 1;
+	p->dport = 2;
+	CHECK_STR(fmt_pkt(p), "udp 1>2 (12)");
+
+	p->l4 = TC_L4_ICMP;
+	p->icmp_type = 3;
+	p->icmp_code = 4;
+	CHECK_STR(fmt_pkt(p), "icmp type_3 code_4");
+	p->icmp_mtu = 1400;
+	CHECK_STR(fmt_pkt(p), "icmp type_3 code_4 mtu 1400");
+	free(p);
+}
+
+static void test_codec__seq_wraps(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+	struct tc_segment seg;
+	struct tc_packet *p = new_pkt();
+	struct tc_error err;
+
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 24] = f[ETH + 25] = f[ETH + 26] = f[ETH + 27] = 0xff;
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	seg.payload_len = 2;	/* pretend: end wraps to 1 */
+	CHECK_INT(tc_segment_to_packet(&seg, p, &err), 0);
+	CHECK_INT(p->seq_start, 0xffffffffu);
+	CHECK_INT(p->seq_end, 1);
+	free(p);
+}
+
+static void test_codec__syn_with_ack_field(void)
+{
+	uint8_t f[sizeof(rst_frame)];
+
+	/* ACK clear but a non-zero ack field: shown, since it is compared. */
+	memcpy(f, rst_frame, sizeof(f));
+	f[ETH + 33] = TC_TH_RST;
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "R 1:1(0) ack 1 win 0");
+	f[ETH + 28] = f[ETH + 29] = f[ETH + 30] = f[ETH + 31] = 0; /* ack 0 */
+	CHECK_STR(fmt_frame(f, sizeof(f), true), "R 1:1(0) win 0");
+}
+
+static const struct tap_test tests[] = {
+	TAP_TEST(test_codec__synack_fields),
+	TAP_TEST(test_codec__synack_format),
+	TAP_TEST(test_codec__segment_to_packet_fields),
+	TAP_TEST(test_codec__data_segment),
+	TAP_TEST(test_codec__nonzero_payload),
+	TAP_TEST(test_codec__rst_format),
+	TAP_TEST(test_codec__ether_padding_ignored),
+	TAP_TEST(test_codec__ipv6_syn),
+	TAP_TEST(test_codec__decode_ip_without_ether),
+	TAP_TEST(test_codec__ipv4_options_skipped),
+	TAP_TEST(test_codec__ip_csum_bad),
+	TAP_TEST(test_codec__inet_csum),
+	TAP_TEST(test_codec__truncated_every_length),
+	TAP_TEST(test_codec__truncated_messages),
+	TAP_TEST(test_codec__bad_ipv4_header_length),
+	TAP_TEST(test_codec__bad_ipv4_total_length),
+	TAP_TEST(test_codec__bad_ip_version),
+	TAP_TEST(test_codec__not_tcp),
+	TAP_TEST(test_codec__ipv6_extension_header),
+	TAP_TEST(test_codec__ipv4_fragment),
+	TAP_TEST(test_codec__unknown_ethertype),
+	TAP_TEST(test_codec__bad_tcp_data_offset),
+	TAP_TEST(test_codec__ae_flag_and_reserved_bits),
+	TAP_TEST(test_codec__urgent_pointer),
+	TAP_TEST(test_codec__bad_options_in_segment),
+	TAP_TEST(test_codec__flags_format_table),
+	TAP_TEST(test_codec__packet_format_variants),
+	TAP_TEST(test_codec__packet_format_udp_icmp),
+	TAP_TEST(test_codec__seq_wraps),
+	TAP_TEST(test_codec__syn_with_ack_field),
+};
+
+TAP_MAIN(tests)

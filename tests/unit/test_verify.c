@@ -1,0 +1,318 @@
+/* Unit tests for verify.c: number mapping, the timing rule, field checks. */
+#include "tap.h"
+
+#include <arpa/inet.h>
+
+#include "strbuf.h"
+#include "verify.h"
+
+static struct tc_packet pkt(uint16_t flags, uint32_t seq, uint32_t len,
+			    uint32_t ack)
+{
+	struct tc_packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = TC_DIR_OUTBOUND;
+	p.ecn = p.tos = p.ttl = -1;
+	p.flags = flags;
+	p.seq_start = seq;
+	p.seq_end = seq + len;
+	p.payload_len = len;
+	p.has_ack = ack != 0;
+	p.ack = ack;
+	p.has_options = true;
+	return p;
+}
+
+static struct tc_segment seg(uint16_t flags, uint32_t seq, uint32_t len,
+			     uint32_t ack)
+{
+	struct tc_segment s;
+
+	memset(&s, 0, sizeof(s));
+	s.ip_version = 4;
+	s.ip_csum_ok = true;
+	s.ip_proto = 6;
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.payload_len = len;
+	s.payload_zero = true;
+	s.win = 64240;
+	s.doff = 20;
+	return s;
+}
+
+static void test_verify__syn_numbers_are_literal(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet in = pkt(TC_TH_SYN, 1428932, 0, 0);
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, in.seq_start);
+	CHECK_INT(tc_map_in_seq(&m, &in), 1428932);
+	/* An outbound SYN-ACK acks the remote's ISN literally... */
+	CHECK_INT(tc_map_out_ack(&m, true, 1428933), 1428933);
+	/* ...a later ACK relative to it. */
+	CHECK_INT(tc_map_out_ack(&m, false, 1428933), 1);
+}
+
+static void test_verify__relative_numbers(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet in = pkt(TC_TH_ACK, 1, 0, 1);
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 1000);
+	tc_map_learn_local(&m, 0, 0xfffffff0u);
+	CHECK_INT(tc_map_in_seq(&m, &in), 1001);
+	/* Wraps around 2^32. */
+	CHECK_INT(tc_map_in_ack(&m, 0x20), 0x10);
+	CHECK_INT(tc_map_out_seq(&m, 0xfffffff1u), 1);
+	CHECK_INT(tc_map_out_seq(&m, 0x5u), 0x15);
+}
+
+static void test_verify__ts_mapping(void)
+{
+	struct tc_conn_map m;
+	uint32_t live = 0;
+
+	tc_map_reset(&m);
+	tc_map_ts_record(&m, 100, 555000);
+	tc_map_ts_record(&m, 200, 555050);
+	CHECK_INT(tc_map_ts_out(&m, 555010), 110);
+	CHECK_INT(tc_map_ts_in_ecr(&m, 200, false, &live), 0);
+	CHECK_INT(live, 555050);
+	CHECK_INT(tc_map_ts_in_ecr(&m, 300, false, &live), -1);
+	CHECK_INT(tc_map_ts_in_ecr(&m, 300, true, &live), 0);
+	CHECK_INT(live, 555200);
+}
+
+static void test_verify__tolerance_rule(void)
+{
+	/* max(tolerance_usecs, percent of the gap) */
+	CHECK_INT(tc_tolerance(4000, 12.5, 0), 4000);
+	CHECK_INT(tc_tolerance(4000, 12.5, 10000), 4000);
+	CHECK_INT(tc_tolerance(4000, 12.5, 1000000), 125000);
+	CHECK_INT(tc_tolerance(20000, 0, 1000000), 20000);
+}
+
+static void test_verify__time_window(void)
+{
+	CHECK_INT(tc_time_check(1000, 1000, 1000, 10), 0);
+	CHECK_INT(tc_time_check(989, 1000, 1000, 10), -1);
+	CHECK_INT(tc_time_check(990, 1000, 1000, 10), 0);
+	CHECK_INT(tc_time_check(1010, 1000, 1000, 10), 0);
+	CHECK_INT(tc_time_check(1011, 1000, 1000, 10), 1);
+	CHECK_INT(tc_time_check(1500, 1000, 2000, 10), 0);
+}
+
+static void test_verify__synack_matches_and_learns_isn(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
+	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 0xdeadbeef, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	CHECK(m.local_known);
+	CHECK_INT(tc_map_out_seq(&m, 0xdeadbef0u), 1);
+}
+
+static void test_verify__wrong_ack(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 2);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	tc_map_learn_local(&m, 0, 0);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "ack");
+	CHECK_STR(mm.expected, "1");
+	CHECK_STR(mm.actual, "2");
+}
+
+static void test_verify__wrong_flags_before_seq(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK | TC_TH_FIN, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK | TC_TH_RST, 7, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "flags");
+	CHECK_STR(mm.expected, "F.");
+	CHECK_STR(mm.actual, "R.");
+}
+
+static void test_verify__window_only_when_given(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.has_win = true;
+	p.win = 100;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "win");
+}
+
+static void test_verify__payload_length(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK | TC_TH_PSH, 1, 1000, 1);
+	struct tc_segment s = seg(TC_TH_ACK | TC_TH_PSH, 1, 500, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "payload length");
+	CHECK_STR(mm.expected, "1000");
+	CHECK_STR(mm.actual, "500");
+}
+
+static void test_verify__options_exact_unless_wildcard(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
+	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 5, 0, 1);
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7 };
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	p.n_options = 5;
+	p.options[0].kind = TC_OPT_MSS;
+	p.options[0].mss = 1460;
+	p.options[1].kind = TC_OPT_NOP;
+	p.options[2].kind = TC_OPT_NOP;
+	p.options[3].kind = TC_OPT_SACK_PERM;
+	p.options[4].kind = TC_OPT_NOP;
+	tc_map_reset(&m);
+	/* One option short: a mismatch naming both lists. */
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "options");
+	CHECK_STR(mm.actual, "<mss 1460,nop,nop,sackOK,nop,wscale 7>");
+	p.n_options = 6;
+	p.options[5].kind = TC_OPT_WSCALE;
+	p.options[5].wscale = 6;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.expected, "<mss 1460,nop,nop,sackOK,nop,wscale 6>");
+	p.options[5].wscale = 7;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[5].wscale = 6;
+	p.any_options = true;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+}
+
+static void test_verify__no_options_means_none(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	static const uint8_t opts[] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.expected, "(none)");
+}
+
+static void test_verify__bad_ip_checksum(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	s.ip_csum_ok = false;
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "ip checksum");
+}
+
+static void test_verify__ts_val_judged_only_with_tick(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	/* nop, nop, TS val 1000 ecr 0 */
+	static const uint8_t opts[] = { 1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0 };
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	p.n_options = 3;
+	p.options[0].kind = TC_OPT_NOP;
+	p.options[1].kind = TC_OPT_NOP;
+	p.options[2].kind = TC_OPT_TS;
+	p.options[2].ts_val = 100;
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	CHECK(m.ts_base_known);
+	/* The next segment's TS val moved 50 ticks; the script says 10. */
+	s.opts[6] = 0x04;
+	s.opts[7] = 0x1a;	/* 1050 */
+	p.options[2].ts_val = 110;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	vo.ts_tick_usecs = 1000;
+	vo.ts_tolerance_usecs = 4000;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "options");
+	p.options[2].ts_val = 148;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+}
+
+static void test_verify__format_live_maps_numbers(void)
+{
+	struct tc_conn_map m;
+	struct tc_segment s = seg(TC_TH_ACK | TC_TH_PSH, 1001, 100, 5001);
+	struct strbuf sb = STRBUF_INIT;
+
+	tc_map_reset(&m);
+	tc_map_learn_local(&m, 0, 1000);
+	tc_map_learn_remote(&m, 5000);
+	tc_format_live(&m, &s, &sb);
+	CHECK_STR(sb.buf, "P. 1:101(100) ack 1 win 64240");
+	strbuf_release(&sb);
+}
+
+static const struct tap_test tests[] = {
+	TAP_TEST(test_verify__syn_numbers_are_literal),
+	TAP_TEST(test_verify__relative_numbers),
+	TAP_TEST(test_verify__ts_mapping),
+	TAP_TEST(test_verify__tolerance_rule),
+	TAP_TEST(test_verify__time_window),
+	TAP_TEST(test_verify__synack_matches_and_learns_isn),
+	TAP_TEST(test_verify__wrong_ack),
+	TAP_TEST(test_verify__wrong_flags_before_seq),
+	TAP_TEST(test_verify__window_only_when_given),
+	TAP_TEST(test_verify__payload_length),
+	TAP_TEST(test_verify__options_exact_unless_wildcard),
+	TAP_TEST(test_verify__no_options_means_none),
+	TAP_TEST(test_verify__bad_ip_checksum),
+	TAP_TEST(test_verify__ts_val_judged_only_with_tick),
+	TAP_TEST(test_verify__format_live_maps_numbers),
+};
+
+TAP_MAIN(tests)
