@@ -244,25 +244,47 @@ static void *syscall_thread(void *arg)
 	return NULL;
 }
 
-/* Is the thread tid asleep in the kernel? */
-static bool thread_sleeping(pid_t tid)
+/* Read a small /proc file of thread tid into buf; returns its length or -1. */
+static ssize_t read_task_file(pid_t tid, const char *name, char *buf, size_t cap)
 {
-	char path[64], buf[256];
+	char path[64];
 	ssize_t n;
-	char *p;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", (int)tid, name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return -1;
+	n = read(fd, buf, cap - 1);
 	close(fd);
-	if (n <= 0)
-		return false;
+	if (n < 0)
+		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Is thread tid asleep inside the script's system call?  Its state must be
+ * 'S' and the system call it is in must not be futex (a lock on the way to
+ * the call: the call itself has not started yet).
+ */
+static bool thread_sleeping(pid_t tid)
+{
+	char buf[256];
+	char *p, *end;
+	long nr;
+
+	if (read_task_file(tid, "stat", buf, sizeof(buf)) <= 0)
+		return false;
 	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'S' || p[2] == 'D');
+	if (!p || p[1] != ' ' || p[2] != 'S')
+		return false;
+	if (read_task_file(tid, "syscall", buf, sizeof(buf)) <= 0)
+		return true;	/* no syscall file: trust the state */
+	nr = strtol(buf, &end, 10);
+	if (end == buf)
+		return false;	/* "running" */
+	return nr != SYS_futex;
 }
 
 /* Check a finished blocking call: its result and its return time.
@@ -327,6 +349,42 @@ static int wait_blocking(struct engine *e, int64_t deadline, struct tc_error *er
 	return rc;
 }
 
+/*
+ * Before a non-blocking call: wait up to 1 s for the outstanding blocking
+ * call to return, and check it.
+ */
+static int wait_idle(struct engine *e, const struct tc_event *ev, int64_t due,
+		     struct tc_error *err)
+{
+	int64_t deadline = now_ns() + NSEC;
+	bool out;
+
+	pthread_mutex_lock(&e->blk_lock);
+	while (e->blk.ev && !e->blk.done) {
+		struct timespec ts = { .tv_sec = deadline / NSEC, .tv_nsec = deadline % NSEC };
+
+		if (pthread_cond_timedwait(&e->blk_cond, &e->blk_lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	out = e->blk.ev && !e->blk.done;
+	if (!out && e->blk.ev) {
+		int rc = finish_blocking(e, err);
+
+		pthread_mutex_unlock(&e->blk_lock);
+		return rc;
+	}
+	if (out) {
+		int line = e->blk.ev->line;
+
+		pthread_mutex_unlock(&e->blk_lock);
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "timing error: expected system call start at %.6f sec but the blocking call of line %d had not returned at %.6f sec",
+			       rel_s(e, due), line, rel_s(e, now_ns()));
+	}
+	pthread_mutex_unlock(&e->blk_lock);
+	return 0;
+}
+
 /* ---- capture -------------------------------------------------------- */
 
 static void trace(struct engine *e, int64_t t, char dir, const struct tc_segment *seg)
@@ -360,10 +418,8 @@ static int next_segment(struct engine *e, int64_t deadline,
 			return rc;
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
-		if (seg_matches(e, seg)) {
-			trace(e, *ts, '>', seg);
+		if (seg_matches(e, seg))
 			return 1;
-		}
 	}
 }
 
@@ -492,6 +548,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	pthread_mutex_lock(&e->conn_lock);
 	rc = tc_verify_outbound(&e->conn.map, exp, &seg, &vo, &mm);
 	pthread_mutex_unlock(&e->conn_lock);
+	trace(e, ts, '>', &seg);	/* after verify: the kernel's ISN is known */
 	if (rc) {
 		fail_at(e, err, ev, TC_ERR_VERIFY,
 			"bad outbound packet: %s: expected %s vs actual %s",
@@ -633,7 +690,11 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 	int rc;
 
 	if (ev->end_usecs < 0) {
-		/* Non-blocking: here, now. */
+		/* Non-blocking: here, now; but first let an outstanding
+		 * blocking call return (up to 1 s), so the two do not race
+		 * for the same data. */
+		if (wait_idle(e, ev, due, err) < 0)
+			return -1;
 		rc = tc_syscall_exec(&e->sys, call, err);
 		if (rc < 0) {
 			err->file = e->s->path;
