@@ -56,6 +56,7 @@ struct engine {
 	struct tc_inject *inj;
 	struct tc_sniff *sn;
 	struct tc_sys_ctx sys;
+	bool sys_ready;			/* sys was initialised */
 	uint32_t local_ip, remote_ip;	/* network byte order */
 
 	pthread_mutex_t conn_lock;
@@ -804,6 +805,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	}
 
 	tc_sys_ctx_init(&e->sys);
+	e->sys_ready = true;
 	e->sys.family = AF_INET;
 	b->sin_family = AF_INET;
 	b->sin_port = htons((uint16_t)e->cfg->bind_port);
@@ -842,7 +844,11 @@ static bool teardown(struct engine *e)
 			joined = false;
 		}
 	}
-	tc_sys_ctx_close_all(&e->sys);
+	if (e->sys_ready) {
+		tc_sys_ctx_close_all(&e->sys);
+		if (joined)
+			tc_sys_ctx_destroy(&e->sys);
+	}
 	tc_inject_close(e->inj);
 	tc_sniff_close(e->sn);
 	tc_netns_close(e->ns);
@@ -1015,6 +1021,8 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	e->prev_live_ns = e->start_ns;
 	e->prev_due_ns = e->start_ns;
 	e->prev_script_us = 0;
+	e->sys.ts_start_ns = e->start_ns;
+	e->sys.ts_tolerance_us = cfg->tolerance_usecs;
 	sleep_until(e->start_ns);
 
 	rc = run_events(e, err);

@@ -291,6 +291,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* A write to a reset connection must give EPIPE, as scripts expect,
+	 * not kill the run. */
+	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
 	for (int i = 0; i < cli.n_scripts && !got_signal; i++) {

@@ -72,8 +72,16 @@ void tc_sys_ctx_init(struct tc_sys_ctx *ctx)
 	pthread_mutex_init(&ctx->lock, NULL);
 }
 
+/* A buffer kept alive for the kernel (MSG_ZEROCOPY). */
+struct held_buf {
+	struct held_buf *next;
+	void *p;
+};
+
 void tc_sys_ctx_close_all(struct tc_sys_ctx *ctx)
 {
+	struct held_buf *h;
+
 	pthread_mutex_lock(&ctx->lock);
 	for (int i = 0; i < ctx->n_fds; i++) {
 		struct tc_fd_entry *f = &ctx->fds[i];
@@ -83,7 +91,34 @@ void tc_sys_ctx_close_all(struct tc_sys_ctx *ctx)
 			f->closed = true;
 		}
 	}
+	h = ctx->held;
+	ctx->held = NULL;
 	pthread_mutex_unlock(&ctx->lock);
+	while (h) {
+		struct held_buf *next = h->next;
+
+		free(h->p);
+		free(h);
+		h = next;
+	}
+}
+
+/* Keep p until close_all (ownership passes to ctx); p may be NULL. */
+static int hold(struct tc_sys_ctx *ctx, void *p)
+{
+	struct held_buf *h;
+
+	if (!p)
+		return 0;
+	h = malloc(sizeof(*h));
+	if (!h)
+		return -1;
+	h->p = p;
+	pthread_mutex_lock(&ctx->lock);
+	h->next = ctx->held;
+	ctx->held = h;
+	pthread_mutex_unlock(&ctx->lock);
+	return 0;
 }
 
 void tc_sys_ctx_destroy(struct tc_sys_ctx *ctx)
@@ -763,6 +798,8 @@ static int do_send(struct run *r)
 		DO_CALL(r, send(fd, buf, n, (int)flags));
 	if (is_to && (flags & MSG_FASTOPEN))
 		notify(r, fd, TC_FD_SOCKET, true);
+	if ((flags & MSG_ZEROCOPY) && hold(r->ctx, buf) == 0)
+		buf = NULL;
 	ret = check_plain(r);
 out:
 	free(buf);
@@ -859,6 +896,9 @@ static int eval_optval(struct run *r, const struct tc_expr *e,
 		if (e->n_elems < 1 || e->n_elems > 16)
 			return bad_arg(r, e, "expected 1 to 16 integers in [...]");
 		for (int i = 0; i < e->n_elems; i++) {
+			/* [...] or [1, ...]: an element not compared */
+			if (e->elems[i]->type == TC_EXPR_ELLIPSIS)
+				continue;
 			if (eval_int(r, e->elems[i], &v) < 0)
 				return -1;
 			ov->ints[i] = (int)(uint32_t)v;
@@ -1507,6 +1547,7 @@ static int do_splice(struct run *r)
 /* ---- sendmsg, recvmsg ---------------------------------------------------- */
 
 struct msg_parts {
+	const struct tc_expr *name;	/* msg_name(...)=X */
 	const struct tc_expr *iov;	/* msg_iov=[...] */
 	const struct tc_expr *flags;	/* msg_flags=X */
 	const struct tc_expr *control;	/* msg_control=[...] */
@@ -1524,7 +1565,7 @@ static int eval_msghdr(struct run *r, const struct tc_expr *e,
 		if (f->type != TC_EXPR_FIELD || !f->lhs)
 			return bad_arg(r, f, "expected name=value in a msghdr");
 		if (field_is(f, "msg_name"))
-			continue;
+			m->name = f->lhs;
 		else if (field_is(f, "msg_iov"))
 			m->iov = f->lhs;
 		else if (field_is(f, "msg_flags"))
@@ -1539,8 +1580,13 @@ static int eval_msghdr(struct run *r, const struct tc_expr *e,
 	return 0;
 }
 
+/* sendmsg(fd, msghdr, flags); msg_name(...)=... is the connect address
+ * (used with MSG_FASTOPEN). */
 static int do_sendmsg(struct run *r)
 {
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	bool null = true;
 	struct msghdr mh;
 	struct msg_parts m;
 	struct iovec *iov = NULL;
@@ -1552,6 +1598,8 @@ static int do_sendmsg(struct run *r)
 	    eval_msghdr(r, ARG(r, 1), &m) < 0 ||
 	    eval_int(r, ARG(r, 2), &flags) < 0 ||
 	    (m.flags && eval_int(r, m.flags, &msg_flags) < 0) ||
+	    (m.name && eval_addr(r, m.name, NULL, &r->ctx->connect_addr,
+				 r->ctx->connect_len, &ss, &len, &null) < 0) ||
 	    eval_iovecs(r, m.iov, &iov, &n_iov) < 0)
 		goto out;
 	if (m.control && !(m.control->type == TC_EXPR_LIST &&
@@ -1559,10 +1607,23 @@ static int do_sendmsg(struct run *r)
 		bad_arg(r, m.control, "sendmsg() does not support msg_control yet");
 		goto out;
 	}
+	mh.msg_name = null ? NULL : &ss;
+	mh.msg_namelen = null ? 0 : len;
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)n_iov;
 	mh.msg_flags = (int)msg_flags;
-	DO_CALL(r, sendmsg(fd, &mh, (int)flags));
+	if (flags & MSG_FASTOPEN)
+		DO_CALL_ONCE(r, sendmsg(fd, &mh, (int)flags));
+	else
+		DO_CALL(r, sendmsg(fd, &mh, (int)flags));
+	if (flags & MSG_FASTOPEN)
+		notify(r, fd, TC_FD_SOCKET, true);
+	if (flags & MSG_ZEROCOPY) {
+		/* The payload buffers stay with ctx; the array can go. */
+		for (int i = 0; i < n_iov; i++)
+			if (hold(r->ctx, iov[i].iov_base) == 0)
+				iov[i].iov_base = NULL;
+	}
 	ret = check_plain(r);
 out:
 	free_iovecs(iov, n_iov);

@@ -50,9 +50,11 @@ struct tc_sys_ctx {
 	struct sockaddr_storage connect_addr;	/* remote_ip:connect_port */
 	socklen_t connect_len;
 
-	/* Called after a call created an fd, and after connect()/sendto()
-	 * with MSG_FASTOPEN started a connection (origin TC_FD_SOCKET,
-	 * connecting = true). */
+	/* Called after a call created an fd (and the script fd is mapped),
+	 * and after connect() to an address (not AF_UNSPEC or NULL) or
+	 * sendto()/sendmsg() with MSG_FASTOPEN returned, whatever its
+	 * result (origin TC_FD_SOCKET, connecting = true; a blocking
+	 * connect() reports once it returns).  May be NULL. */
 	void (*on_fd)(void *arg, int live_fd, enum tc_fd_origin origin,
 		      bool connecting);
 	void *cb_arg;
@@ -67,13 +69,17 @@ struct tc_sys_ctx {
 	pthread_mutex_t lock;
 	struct tc_fd_entry fds[TC_MAX_FDS];
 	int n_fds;
+	/* Buffers lent to MSG_ZEROCOPY sends: the kernel reads them after
+	 * the call returns, so they live until tc_sys_ctx_close_all(). */
+	void *held;
 };
 
 /* Zero the whole struct and set up the lock and the fd table; fill the
  * engine's fields afterwards. */
 void tc_sys_ctx_init(struct tc_sys_ctx *ctx);
 
-/* Close every live fd still open (end of run).  Does not free ctx. */
+/* Close every live fd still open (end of run) and free held buffers.
+ * Does not free ctx. */
 void tc_sys_ctx_close_all(struct tc_sys_ctx *ctx);
 void tc_sys_ctx_destroy(struct tc_sys_ctx *ctx);
 

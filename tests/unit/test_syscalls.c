@@ -1,6 +1,7 @@
 /*
  * Unit tests for syscalls.c and symbols.c: static checks with exact
- * messages, and real calls on 127.0.0.1 in the current namespace.
+ * messages, and real calls on 127.0.0.1 in the current namespace, on
+ * ports the kernel picks.
  *
  * Expressions are built by hand with the small constructors below; every
  * node and string comes from a per-test arena freed by done().
@@ -200,20 +201,31 @@ static void record_fd(void *arg, int live_fd, enum tc_fd_origin origin,
 							      connecting };
 }
 
-static uint16_t next_port;
+/* A port the kernel just handed out (ephemeral range), now free again:
+ * concurrent test runs do not collide. */
+static uint16_t free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &len) < 0)
+		abort();
+	close(s);
+	return ntohs(a.sin_port);
+}
 
 static void ctx_setup(struct tc_sys_ctx *ctx)
 {
 	struct sockaddr_in *b = (struct sockaddr_in *)&ctx->bind_addr;
 	struct sockaddr_in *c = (struct sockaddr_in *)&ctx->connect_addr;
 
-	if (!next_port)
-		next_port = (uint16_t)(40000 + (getpid() % 2000) * 8);
-	next_port++;
 	tc_sys_ctx_init(ctx);
 	ctx->family = AF_INET;
 	b->sin_family = AF_INET;
-	b->sin_port = htons(next_port);
+	b->sin_port = htons(free_port());
 	b->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ctx->bind_len = sizeof(*b);
 	*c = *b;
@@ -1069,6 +1081,96 @@ static void test_syscalls__sendmsg_recvmsg_inq(void)
 	done(&ctx);
 }
 
+static void test_syscalls__fastopen_sendmsg_and_sendto(void)
+{
+	struct tc_sys_ctx ctx;
+
+	ctx_setup(&ctx);
+	RUN_OK(&ctx, sock_call(3));
+	RUN_OK(&ctx, CALL("bind", I(0), NULL, 3, I(3), ELL(), ELL()));
+	RUN_OK(&ctx, CALL("listen", I(0), NULL, 2, I(3), I(2)));
+	RUN_OK(&ctx, sock_call(4));
+	n_fd_events = 0;
+	/* No cookie yet: a blocking MSG_FASTOPEN send connects, then sends. */
+	RUN_OK(&ctx, CALL("sendmsg", I(10), NULL, 3, I(4),
+			  STRUCT(3, FLD("msg_name(...)", ELL()),
+				 FLD("msg_iov(1)",
+				     LIST(1, STRUCT(2, ELL(), I(10)))),
+				 FLD("msg_flags", I(0))),
+			  W("MSG_FASTOPEN")));
+	CHECK_INT(n_fd_events, 1);
+	CHECK(fd_events[0].connecting);
+	CHECK_INT(fd_events[0].live_fd, tc_sys_live_fd(&ctx, 4));
+	RUN_OK(&ctx, CALL("accept", I(5), NULL, 3, I(3), ELL(), ELL()));
+	wait_readable(&ctx, 5);
+	RUN_OK(&ctx, CALL("read", I(10), NULL, 3, I(5), ELL(), I(100)));
+
+	RUN_OK(&ctx, sock_call(6));
+	RUN_OK(&ctx, CALL("sendto", I(20), NULL, 6, I(6), ELL(), I(20),
+			  W("MSG_FASTOPEN"), ELL(), ELL()));
+	CHECK_INT(n_fd_events, 4);
+	CHECK(fd_events[3].connecting);
+	RUN_OK(&ctx, CALL("accept", I(7), NULL, 3, I(3), ELL(), ELL()));
+	wait_readable(&ctx, 7);
+	RUN_OK(&ctx, CALL("read", I(20), NULL, 3, I(7), ELL(), I(100)));
+	/* Connected already. */
+	RUN_OK(&ctx, CALL("connect", I(-1), "EISCONN", 3, I(6), ELL(), ELL()));
+	done(&ctx);
+}
+
+static struct tc_syscall *errqueue_call(int64_t ee_data)
+{
+	return CALL("recvmsg", I(0), NULL, 3, I(4),
+		    STRUCT(4, FLD("msg_name(...)", ELL()),
+			   FLD("msg_iov(1)", LIST(1, STRUCT(2, ELL(), I(0)))),
+			   FLD("msg_flags", W("MSG_ERRQUEUE")),
+			   FLD("msg_control", LIST(1, STRUCT(3,
+				FLD("cmsg_level", W("SOL_IP")),
+				FLD("cmsg_type", W("IP_RECVERR")),
+				FLD("cmsg_data", STRUCT(6,
+					FLD("ee_errno", I(0)),
+					FLD("ee_origin", W("SO_EE_ORIGIN_ZEROCOPY")),
+					FLD("ee_type", I(0)),
+					FLD("ee_code", W("SO_EE_CODE_ZEROCOPY_COPIED")),
+					FLD("ee_info", I(0)),
+					FLD("ee_data", I(ee_data)))))))),
+		    W("MSG_ERRQUEUE"));
+}
+
+static void test_syscalls__zerocopy_errqueue(void)
+{
+	struct tc_sys_ctx ctx;
+	struct pollfd p;
+
+	ctx_setup(&ctx);
+	connected_pair(&ctx);
+	RUN_OK(&ctx, CALL("setsockopt", I(0), NULL, 5, I(4), W("SOL_SOCKET"),
+			  W("SO_ZEROCOPY"), LIST(1, I(1)), I(4)));
+	RUN_OK(&ctx, CALL("send", I(4000), NULL, 4, I(4), ELL(), I(4000),
+			  W("MSG_ZEROCOPY")));
+	/* The kernel may still read the payload: ctx keeps it. */
+	CHECK(ctx.held != NULL);
+	RUN_OK(&ctx, CALL("send", I(1000), NULL, 4, I(4), ELL(), I(1000),
+			  W("MSG_ZEROCOPY")));
+	wait_readable(&ctx, 5);
+	RUN_OK(&ctx, CALL("read", I(5000), NULL, 3, I(5), ELL(), I(5000)));
+	/* Completions arrive on the error queue (POLLERR). */
+	p = (struct pollfd){ tc_sys_live_fd(&ctx, 4), 0, 0 };
+	poll(&p, 1, 1000);
+	usleep(10000);
+	/* Both sends, merged into one notification [0, 1]. */
+	CHECK_INT(run(&ctx, errqueue_call(0)), -1);
+	CHECK_STR(err.msg, "runtime error in recvmsg call: expected ee_data 0 but got 1 for cmsg 0");
+	RUN_OK(&ctx, CALL("recvmsg", I(-1), "EAGAIN", 3, I(4),
+			  STRUCT(3, FLD("msg_iov(1)",
+					LIST(1, STRUCT(2, ELL(), I(0)))),
+				 FLD("msg_flags", I(0)),
+				 FLD("msg_control", LIST(0))),
+			  W("MSG_ERRQUEUE")));
+	done(&ctx);
+	CHECK(ctx.held == NULL);
+}
+
 static void test_syscalls__exec_rejects_unknown_call(void)
 {
 	struct tc_sys_ctx ctx;
@@ -1118,6 +1220,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_syscalls__epoll),
 	TAP_TEST(test_syscalls__pipe_and_open),
 	TAP_TEST(test_syscalls__sendmsg_recvmsg_inq),
+	TAP_TEST(test_syscalls__fastopen_sendmsg_and_sendto),
+	TAP_TEST(test_syscalls__zerocopy_errqueue),
 	TAP_TEST(test_syscalls__exec_rejects_unknown_call),
 };
 
