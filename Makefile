@@ -14,7 +14,8 @@ CC ?= cc
 PREFIX ?= /usr/local
 BISON ?= bison
 FLEX ?= flex
-B := build
+B ?= build
+BIN ?= tcpconform
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wformat=2 -Wno-format-nonliteral
@@ -47,9 +48,9 @@ LIB_OBJS := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS)) \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-all: tcpconform
+all: $(BIN)
 
-tcpconform: $(B)/main.o $(B)/libtc.a
+$(BIN): $(B)/main.o $(B)/libtc.a
 	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/libtc.a: $(LIB_OBJS)
@@ -80,7 +81,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
 
 unit: $(UNIT_BINS)
 
-check: deps tcpconform unit
+check: deps $(BIN) unit
 	./tests/run-all
 
 # The README's first command: install, build, run the bundled example.

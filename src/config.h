@@ -19,6 +19,15 @@ struct tc_error;
 
 #define TC_MAX_DEFINES 64
 
+/* One sysctl a profile sets, applied in the kernel-under-test namespace
+ * before the script starts; where it came from, for messages. */
+struct tc_sysctl {
+	const char *key;	/* "net.ipv4.tcp_rfc1337" */
+	const char *value;
+	const char *file;	/* the profile file */
+	int line;
+};
+
 struct tc_config {
 	int64_t tolerance_usecs;	/* 4000 */
 	double tolerance_percent;	/* 12.5 */
@@ -42,6 +51,11 @@ struct tc_config {
 	bool dry_run;
 	int64_t capture_wait_usecs;	/* extra wait for an outbound packet: 2 s */
 	int64_t any_wait_usecs;		/* cap for '*' times: 30 s */
+	/* Set by the suite runner; not owned by the config. */
+	const struct tc_sysctl *sysctls;
+	int n_sysctls;
+	const char *pcap_file;		/* write both directions here, or NULL */
+
 	struct tc_define defines[TC_MAX_DEFINES];
 	int n_defines;
 	char *define_store[TC_MAX_DEFINES]; /* owned copies behind defines[] */

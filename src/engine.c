@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pcap/pcap.h>
+
 #include "codec.h"
 #include "error.h"
 #include "inject.h"
@@ -68,6 +70,9 @@ struct engine {
 	int64_t prev_due_ns;		/* when the previous event was due */
 	bool prev_inbound;
 
+	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
+	pcap_dumper_t *dump;
+
 	pthread_t thread;
 	bool thread_started;
 	pthread_mutex_t blk_lock;
@@ -110,6 +115,35 @@ static void sleep_until(int64_t t)
 static double rel_s(const struct engine *e, int64_t t_ns)
 {
 	return (double)(t_ns - e->start_ns) / 1e9;
+}
+
+/* ---- pcap output ---------------------------------------------------- */
+
+/* Append one frame to the run's pcap file, if there is one. */
+static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
+		       int64_t ts)
+{
+	struct pcap_pkthdr h;
+
+	if (!e->dump || !frame)
+		return;
+	h.ts.tv_sec = ts / NSEC;
+	h.ts.tv_usec = ts % NSEC;	/* nanoseconds: the file is nano-precision */
+	h.caplen = h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)e->dump, &h, frame);
+}
+
+static int open_dump(struct engine *e, struct tc_error *err)
+{
+	e->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+							PCAP_TSTAMP_PRECISION_NANO);
+	if (!e->dead)
+		return tc_error_set(err, TC_ERR_ENV, "cannot make a pcap writer");
+	e->dump = pcap_dump_open(e->dead, e->cfg->pcap_file);
+	if (!e->dump)
+		return tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s",
+				    e->cfg->pcap_file, pcap_geterr(e->dead));
+	return 0;
 }
 
 /* ---- errors --------------------------------------------------------- */
@@ -417,6 +451,7 @@ static int next_segment(struct engine *e, int64_t deadline,
 
 		if (rc <= 0)
 			return rc;
+		dump_frame(e, e->frame, len, *ts);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
 		if (seg_matches(e, seg))
@@ -668,11 +703,19 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	}
 	w.opts = obuf;
 	w.opts_len = olen;
-	if (tc_inject_tcp(e->inj, &w, NULL, err) < 0) {
-		err->file = e->s->path;
-		err->line = ev->line;
-		err->kind = TC_ERR_ENV;
-		return -1;
+	{
+		int64_t sent;
+		const uint8_t *frame;
+		size_t flen = 0;
+
+		if (tc_inject_tcp(e->inj, &w, &sent, err) < 0) {
+			err->file = e->s->path;
+			err->line = ev->line;
+			err->kind = TC_ERR_ENV;
+			return -1;
+		}
+		frame = tc_inject_last_frame(e->inj, &flen);
+		dump_frame(e, frame, flen, sent);
 	}
 	if (e->cfg->verbose) {
 		struct strbuf sb = STRBUF_INIT;
@@ -818,6 +861,21 @@ static int setup(struct engine *e, struct tc_error *err)
 	e->sys.on_fd = on_fd;
 	e->sys.cb_arg = e;
 
+	for (int i = 0; i < e->cfg->n_sysctls; i++) {
+		const struct tc_sysctl *sc = &e->cfg->sysctls[i];
+
+		if (tc_netns_sysctl(e->ns, sc->key, sc->value, err) < 0) {
+			/* The profile is at fault: name its file and line. */
+			err->kind = TC_ERR_SCRIPT;
+			err->file = sc->file;
+			err->line = sc->line;
+			err->col = 0;
+			return -1;
+		}
+	}
+	if (e->cfg->pcap_file && open_dump(e, err) < 0)
+		return -1;
+
 	if (pthread_create(&e->thread, NULL, syscall_thread, e))
 		return tc_error_set(err, TC_ERR_ENV, "cannot start the syscall thread");
 	e->thread_started = true;
@@ -851,6 +909,10 @@ static bool teardown(struct engine *e)
 	}
 	tc_inject_close(e->inj);
 	tc_sniff_close(e->sn);
+	if (e->dump)
+		pcap_dump_close(e->dump);
+	if (e->dead)
+		pcap_close(e->dead);
 	tc_netns_close(e->ns);
 	return joined;
 }
