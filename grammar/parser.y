@@ -199,6 +199,7 @@ static void syscall_free(struct tc_syscall *c);
 static void action_free(struct tc_action *a);
 static char *xstrdup(const char *s);
 
+static int check_depth(struct tc_parse_ctx *ctx, struct tc_expr *e);
 static int check_num(struct tc_parse_ctx *ctx, const struct tc_num *n,
 		     const YYLTYPE *loc, const char *what, int64_t lo, int64_t hi);
 static int to_usecs(struct tc_parse_ctx *ctx, const char *text, bool is_int,
@@ -232,6 +233,18 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 
 /* Stop the parse after an action found a semantic error (already recorded). */
 #define FAIL() YYABORT
+
+/* Deepest expression tree accepted: real scripts stay under 10 levels, and
+ * the modules that walk expressions recurse. */
+#define TC_MAX_EXPR_DEPTH 100
+
+/* $$ is a new expression node owning its operands: check its depth. */
+#define CHECK_DEPTH(e) do { \
+		if (check_depth(ctx, (e)) < 0) { \
+			tc_expr_free(e); \
+			FAIL(); \
+		} \
+	} while (0)
 }
 
 %define api.pure full
@@ -835,12 +848,14 @@ expr
 			$$ = expr_new(TC_EXPR_FIELD, &@1);
 			$$->str = xstrdup($1);
 			$$->lhs = $3;
+			CHECK_DEPTH($$);
 		}
 	| sym '(' opt_args ')'
 		{
 			$$ = expr_new(TC_EXPR_CALL, &@1);
 			$$->str = xstrdup($1);
 			vec_move($3, &$$->elems, &$$->n_elems);
+			CHECK_DEPTH($$);
 		}
 	| sym '(' opt_args ')' '=' expr
 		{
@@ -849,22 +864,26 @@ expr
 			$$->str = xstrdup($1);
 			vec_move($3, &$$->elems, &$$->n_elems);
 			$$->lhs = $6;
+			CHECK_DEPTH($$);
 		}
 	| '[' opt_args ']'
 		{
 			$$ = expr_new(TC_EXPR_LIST, &@1);
 			vec_move($2, &$$->elems, &$$->n_elems);
+			CHECK_DEPTH($$);
 		}
 	| '{' opt_args '}'
 		{
 			$$ = expr_new(TC_EXPR_STRUCT, &@1);
 			vec_move($2, &$$->elems, &$$->n_elems);
+			CHECK_DEPTH($$);
 		}
 	| expr '|' expr
 		{
 			$$ = expr_new(TC_EXPR_OR, &@1);
 			$$->lhs = $1;
 			$$->rhs = $3;
+			CHECK_DEPTH($$);
 		}
 	;
 
@@ -919,6 +938,7 @@ result
 			$$ = expr_new(TC_EXPR_OR, &@1);
 			$$->lhs = $1;
 			$$->rhs = $3;
+			CHECK_DEPTH($$);
 		}
 	;
 
@@ -1116,6 +1136,20 @@ static void add_caret(struct tc_parse_ctx *ctx, int line, int col)
 	for (int l = 1; l < line && p < end; p++)
 		if (*p == '\n')
 			l++;
+	/* On a very long line, show a window that ends near the column. */
+	if (col > MAXW - 100) {
+		size_t skip = (size_t)col - (MAXW - 100) + 3;
+		const char *q = p;
+
+		while (q < end && *q != '\n' && (size_t)(q - p) < skip)
+			q++;
+		if ((size_t)(q - p) == skip) {
+			p = q;
+			col -= (int)skip - 3;
+			memcpy(src, "...", 3);
+			n = 3;
+		}
+	}
 	for (; p < end && *p != '\n' && n < MAXW; p++) {
 		unsigned char ch = (unsigned char)*p;
 
@@ -1315,6 +1349,39 @@ static int yylex(YYSTYPE *lval, YYLTYPE *loc, struct tc_parse_ctx *ctx)
 
 /* ------------------------------------------------------------------ */
 /* Values */
+
+/* The depth of e, or more than max if it is deeper (stops looking there). */
+static int expr_depth(const struct tc_expr *e, int max)
+{
+	int d = 0;
+
+	if (!e || max < 0)
+		return 0;
+	if (max == 0)
+		return 1;
+	d = expr_depth(e->lhs, max - 1);
+	if (d < max) {
+		int r = expr_depth(e->rhs, max - 1);
+
+		d = r > d ? r : d;
+	}
+	for (int i = 0; i < e->n_elems && d < max; i++) {
+		int r = expr_depth(e->elems[i], max - 1);
+
+		d = r > d ? r : d;
+	}
+	return d + 1;
+}
+
+static int check_depth(struct tc_parse_ctx *ctx, struct tc_expr *e)
+{
+	YYLTYPE loc = { e->line, e->col, e->line, e->col, 0, 0 };
+
+	if (expr_depth(e, TC_MAX_EXPR_DEPTH) <= TC_MAX_EXPR_DEPTH)
+		return 0;
+	return tc_ctx_error(ctx, &loc, "expression nested more than %d levels deep",
+			    TC_MAX_EXPR_DEPTH);
+}
 
 static int check_num(struct tc_parse_ctx *ctx, const struct tc_num *n,
 		     const YYLTYPE *loc, const char *what, int64_t lo, int64_t hi)
