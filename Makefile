@@ -82,7 +82,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
 unit: $(UNIT_BINS)
 
 check: deps $(BIN) unit
-	./tests/run-all
+	TCPCONFORM=$(abspath $(BIN)) B=$(B) ./tests/run-all
 
 # The README's first command: install, build, run the bundled example.
 example: deps tcpconform
