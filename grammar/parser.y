@@ -1128,42 +1128,7 @@ static void action_free(struct tc_action *a)
 /* Append source line `line` (1-based) and a caret under column col. */
 static void add_caret(struct tc_parse_ctx *ctx, int line, int col)
 {
-	enum { MAXW = 1000 };
-	const char *p = ctx->text, *end = ctx->text + ctx->len;
-	char src[MAXW + 1], caret[MAXW + 2];
-	size_t n = 0, c = 0;
-
-	for (int l = 1; l < line && p < end; p++)
-		if (*p == '\n')
-			l++;
-	/* On a very long line, show a window that ends near the column. */
-	if (col > MAXW - 100) {
-		size_t skip = (size_t)col - (MAXW - 100) + 3;
-		const char *q = p;
-
-		while (q < end && *q != '\n' && (size_t)(q - p) < skip)
-			q++;
-		if ((size_t)(q - p) == skip) {
-			p = q;
-			col -= (int)skip - 3;
-			memcpy(src, "...", 3);
-			n = 3;
-		}
-	}
-	for (; p < end && *p != '\n' && n < MAXW; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '\r' && (p + 1 == end || p[1] == '\n'))
-			continue;
-		src[n++] = (ch == '\t' || (ch >= 0x20 && ch < 0x7f) || ch >= 0x80) ? (char)ch : '?';
-	}
-	src[n] = '\0';
-	for (int i = 1; i < col && c < MAXW; i++, c++)
-		caret[c] = c < n && src[c] == '\t' ? '\t' : ' ';
-	caret[c++] = '^';
-	caret[c] = '\0';
-	tc_error_detail(ctx->err, "%s", src);
-	tc_error_detail(ctx->err, "%s", caret);
+	tc_source_caret(ctx->text, ctx->len, line, col, ctx->err);
 }
 
 int tc_ctx_error(struct tc_parse_ctx *ctx, const struct tc_loc *loc,

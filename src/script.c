@@ -52,11 +52,65 @@
 #include "parser.h"
 #include "strbuf.h"
 
+/* Append source line `line` (1-based) and a caret under column col. */
+void tc_source_caret(const char *text, size_t len, int line, int col,
+		     struct tc_error *err)
+{
+	enum { MAXW = 1000 };
+	const char *p = text, *end = text + len;
+	char src[MAXW + 1], caret[MAXW + 2];
+	size_t n = 0, c = 0;
+
+	for (int l = 1; l < line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	/* On a very long line, show a window that ends near the column. */
+	if (col > MAXW - 100) {
+		size_t skip = (size_t)col - (MAXW - 100) + 3;
+		const char *q = p;
+
+		while (q < end && *q != '\n' && (size_t)(q - p) < skip)
+			q++;
+		if ((size_t)(q - p) == skip) {
+			p = q;
+			col -= (int)skip - 3;
+			memcpy(src, "...", 3);
+			n = 3;
+		}
+	}
+	for (; p < end && *p != '\n' && n < MAXW; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '\r' && (p + 1 == end || p[1] == '\n'))
+			continue;
+		src[n++] = (ch == '\t' || (ch >= 0x20 && ch < 0x7f) || ch >= 0x80) ? (char)ch : '?';
+	}
+	src[n] = '\0';
+	for (int i = 1; i < col && c < MAXW; i++, c++)
+		caret[c] = c < n && src[c] == '\t' ? '\t' : ' ';
+	caret[c++] = '^';
+	caret[c] = '\0';
+	tc_error_detail(err, "%s", src);
+	tc_error_detail(err, "%s", caret);
+}
+
 int tc_script_parse(const char *path, const char *text, size_t len,
 		    const struct tc_define *defines, int n_defines,
 		    struct tc_script **out, struct tc_error *err)
 {
-	return tc_parse_text(path, text, len, defines, n_defines, out, err);
+	if (tc_parse_text(path, text, len, defines, n_defines, out, err) < 0)
+		return -1;
+	/* Keep the source, for carets under errors found after parsing. */
+	(*out)->text = malloc(len + 1);
+	if (!(*out)->text) {
+		tc_script_free(*out);
+		*out = NULL;
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	}
+	memcpy((*out)->text, text, len);
+	(*out)->text[len] = '\0';
+	(*out)->text_len = len;
+	return 0;
 }
 
 int tc_script_parse_file(const char *path,
@@ -131,6 +185,7 @@ void tc_script_free(struct tc_script *s)
 		free(s->options[i].value);
 	}
 	free(s->options);
+	free(s->text);
 	for (int i = 0; i < s->n_events; i++) {
 		struct tc_event *ev = &s->events[i];
 

@@ -207,6 +207,8 @@ struct tc_script_option {
 
 struct tc_script {
 	char *path;
+	char *text;		/* the source as parsed, NUL-terminated */
+	size_t text_len;
 	struct tc_script_option *options;
 	int n_options;
 	char *init_command;	/* untimed backtick before the events, or NULL */
@@ -241,6 +243,11 @@ int tc_script_parse_file(const char *path,
 			 struct tc_script **out, struct tc_error *err);
 
 void tc_script_free(struct tc_script *script);
+
+/* Append to err->detail source line `line` of text and a caret under
+ * column col (both 1-based), as every script error shows them. */
+void tc_source_caret(const char *text, size_t len, int line, int col,
+		     struct tc_error *err);
 void tc_expr_free(struct tc_expr *e);
 
 /*

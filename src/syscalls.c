@@ -2010,6 +2010,24 @@ int tc_syscall_check(const struct tc_syscall *call, int line,
 
 /* ---- running ------------------------------------------------------------ */
 
+int tc_syscalls_check_script(const struct tc_script *s, struct tc_error *err)
+{
+	for (int i = 0; i < s->n_events; i++) {
+		const struct tc_event *ev = &s->events[i];
+
+		if (ev->type != TC_EVENT_SYSCALL)
+			continue;
+		if (tc_syscall_check(ev->u.syscall, ev->line, err) < 0) {
+			err->file = s->path;
+			if (s->text && err->line && err->col && !err->detail[0])
+				tc_source_caret(s->text, s->text_len, err->line,
+						err->col, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
 		    struct tc_error *err)
 {

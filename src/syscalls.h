@@ -97,6 +97,12 @@ int tc_syscall_check(const struct tc_syscall *call, int line,
 		     struct tc_error *err);
 
 /*
+ * tc_syscall_check() for every system call line of a script; on an error,
+ * err names the script and carries the source line and a caret.
+ */
+int tc_syscalls_check_script(const struct tc_script *s, struct tc_error *err);
+
+/*
  * Run the call and check what it returned.  Returns 0 if everything
  * matched; -1 with err->kind TC_ERR_VERIFY and err->msg such as
  *   "runtime error in connect call: expected result 0 but got -1 with errno ECONNREFUSED (Connection refused)"
