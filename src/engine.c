@@ -18,6 +18,7 @@
 
 #include <pcap/pcap.h>
 
+#include "code.h"
 #include "codec.h"
 #include "error.h"
 #include "inject.h"
@@ -63,6 +64,8 @@ struct engine {
 
 	pthread_mutex_t conn_lock;
 	struct conn conn;
+	int sut_fd;			/* live fd of the socket under test, or -1 */
+	struct tc_code code;		/* %{ }% blocks */
 
 	int64_t start_ns;
 	int64_t prev_script_us;		/* script time of the previous event */
@@ -213,12 +216,14 @@ static void on_fd(void *arg, int live_fd, enum tc_fd_origin origin,
 {
 	struct engine *e = arg;
 
-	(void)live_fd;
-	if (origin != TC_FD_SOCKET || connecting)
+	if (origin == TC_FD_OTHER || connecting)
 		return;
-	/* A new socket() becomes the socket under test. */
 	pthread_mutex_lock(&e->conn_lock);
-	memset(&e->conn, 0, sizeof(e->conn));
+	/* A new socket() or accept() becomes the socket under test; a new
+	 * socket() also starts a new connection. */
+	e->sut_fd = live_fd;
+	if (origin == TC_FD_SOCKET)
+		memset(&e->conn, 0, sizeof(e->conn));
 	pthread_mutex_unlock(&e->conn_lock);
 }
 
@@ -999,10 +1004,19 @@ static int run_events(struct engine *e, struct tc_error *err)
 			case TC_EVENT_COMMAND:
 				rc = command_event(e, ev, ev->u.command, err);
 				break;
-			case TC_EVENT_CODE:
-				rc = fail_at(e, err, ev, TC_ERR_SCRIPT,
-					     "%%{ }%% code blocks are not supported yet");
+			case TC_EVENT_CODE: {
+				int fd;
+
+				pthread_mutex_lock(&e->conn_lock);
+				fd = e->sut_fd;
+				pthread_mutex_unlock(&e->conn_lock);
+				rc = tc_code_add(&e->code, fd, ev->line, ev->u.code, err);
+				if (rc < 0) {
+					err->file = s->path;
+					err->line = ev->line;
+				}
 				break;
+			}
 			}
 			if (rc < 0)
 				return -1;
@@ -1042,6 +1056,8 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	e->s = script;
 	e->cfg = cfg;
 	pthread_mutex_init(&e->conn_lock, NULL);
+	e->sut_fd = -1;
+	tc_code_init(&e->code);
 	pthread_mutex_init(&e->blk_lock, NULL);
 	pthread_cond_init(&e->blk_cond, NULL);
 
@@ -1099,7 +1115,13 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 			rc = -1;
 		}
 	}
+	/* The collected code blocks run last, and only for a passing run. */
+	if (rc == 0 && tc_code_run(&e->code, err) < 0) {
+		err->file = script->path;
+		rc = -1;
+	}
 out:
+	tc_code_release(&e->code);
 	if (teardown(e)) {
 		pthread_mutex_destroy(&e->conn_lock);
 		pthread_mutex_destroy(&e->blk_lock);
