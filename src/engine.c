@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,6 +113,23 @@ static void sleep_until(int64_t t)
 	}
 	while (now_ns() < t)
 		;
+}
+
+/*
+ * Choose the start of script time just after a kernel tick, as packetdrill
+ * does: the kernel's timers (delayed ACK, RTO, keepalive) fire on jiffies,
+ * so starting at the same phase of a jiffy every run keeps their measured
+ * times steady from run to run.  times() advances on a jiffy edge; wait for
+ * one (at most 20 ms), then start 250 us later.
+ */
+static int64_t align_to_jiffy(void)
+{
+	int64_t give_up = now_ns() + 20000000;
+	clock_t t0 = times(NULL);
+
+	while (times(NULL) == t0 && now_ns() < give_up)
+		;
+	return now_ns() + 250000;
 }
 
 /* Seconds since script start, for messages. */
@@ -1095,7 +1113,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 			goto out;
 	}
 
-	e->start_ns = now_ns() + 2000000;	/* 2 ms to settle */
+	e->start_ns = align_to_jiffy();
 	e->prev_live_ns = e->start_ns;
 	e->prev_due_ns = e->start_ns;
 	e->prev_script_us = 0;
