@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,6 +200,9 @@ static int run_command(const char *cmd, int *status)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* Gone with the run; dash execs a simple command in place, so
+		 * `sleep 100` goes too. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}

@@ -2,54 +2,111 @@
  * main.c: the command line.  The only place that prints results and maps
  * them to exit codes (error.h lists the codes).
  *
- * Each script runs in a child process of its own, so its namespaces, fds
- * and threads vanish with that child whatever happens to it; the parent
- * only waits, enforces the time limit and collects the exit status.
+ * Two shapes, one runner (runner.h):
+ *  - `tcpconform a.pkt [b.pkt ...]` with no suite option behaves as
+ *    packetdrill: one run at a time, each run's stderr passed through as it
+ *    comes, so a failing script's first stderr line is its
+ *    "FILE:LINE: error: ..." message; with several scripts a matrix and a
+ *    closing line follow on stdout.
+ *  - with a directory or any suite option (--profile, --jobs, --tap, ...),
+ *    a suite: scripts times profiles, N at a time, progress and the
+ *    matrix on stdout (stderr with --tap), each run's messages on stderr
+ *    as it finishes, reports and baselines as asked.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "config.h"
-#include "engine.h"
 #include "error.h"
+#include "profile.h"
+#include "report.h"
+#include "runner.h"
 #include "script.h"
 #include "strbuf.h"
-#include "syscalls.h"
 
 #define TC_VERSION "0.1"
+#define MAX_OPTS 128
+#define MAX_PROFILES 64
+#define MAX_JOBS 256
 
-struct cli_opt {
+/* Options of the command line only (the script options are config.c's). */
+enum cli_id {
+	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_SHARD, O_IP_VERSIONS,
+	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
+	O_WRITE_BASELINE, O_LIST, O_DUMP,
+};
+
+static const struct cli_opt {
 	const char *name;
-	const char *value;
+	char short_name;
+	const char *arg;	/* NULL: a flag */
+	bool suite;		/* makes the invocation a suite run */
+	enum cli_id id;
+	const char *help;
+} cli_opts[] = {
+	{ "profile", 'p', "FILE|host", true, O_PROFILE,
+	  "run every script under this sysctl profile (repeatable; one matrix column each);\n"
+	  "      'host' copies the host's per-namespace TCP/IP sysctls (default: none set)" },
+	{ "jobs", 'j', "N", true, O_JOBS,
+	  "runs at once, each in its own namespaces (default: 2 x online CPUs)" },
+	{ "timeout", 0, "SECONDS", false, O_TIMEOUT,
+	  "limit for one run; a run over it is a timeout (default 600)" },
+	{ "retries", 0, "N", true, O_RETRIES,
+	  "rerun a failed or timed-out run up to N times; a later pass is reported flaky" },
+	{ "shard", 0, "K/N", true, O_SHARD,
+	  "run only the K-th of N interleaved slices of the cases (N CI jobs run each case once)" },
+	{ "ip-versions", 0, "LIST", true, O_IP_VERSIONS,
+	  "ipv4,ipv6,ipv4-mapped-ipv6: a column per profile and version (default ipv4;\n"
+	  "      IPv6 is not supported yet: those runs are skipped)" },
+	{ "tap", 0, NULL, true, O_TAP,
+	  "write TAP version 13 on stdout (prove, kselftest KTAP); the summary goes to stderr" },
+	{ "junit", 0, "FILE", true, O_JUNIT,
+	  "write JUnit XML: one testsuite per profile, one testcase per script" },
+	{ "json", 0, "FILE", true, O_JSON,
+	  "write every result as JSON, with timings and the kernel release" },
+	{ "pcap-dir", 0, "DIR", true, O_PCAP_DIR,
+	  "write each run's capture (both directions, nanosecond pcap) as DIR/PROFILE/SCRIPT.pcap" },
+	{ "pcap-on-fail", 0, NULL, true, O_PCAP_ON_FAIL,
+	  "with --pcap-dir, keep only the captures of runs that did not pass" },
+	{ "baseline", 0, "FILE", true, O_BASELINE,
+	  "compare each outcome with FILE; exit 1 exactly when one differs" },
+	{ "write-baseline", 0, "FILE", true, O_WRITE_BASELINE,
+	  "record each outcome and the kernel release in FILE (reasons are kept)" },
+	{ "list", 0, NULL, true, O_LIST,
+	  "print the runs (PROFILE SCRIPT) that would be made, and run nothing" },
+	{ "dump", 0, NULL, false, O_DUMP, "parse each script and print its model" },
+	{ NULL, 0, NULL, false, 0, NULL },
 };
 
 struct cli {
-	struct cli_opt opts[128];
+	struct tc_opt_pair opts[MAX_OPTS];	/* config.c's options */
 	int n_opts;
-	const char **scripts;
-	int n_scripts;
-	bool dump;
-	int timeout_s;
+	const char **inputs;
+	int n_inputs;
+	bool suite;
+	bool dump, tap, list, pcap_on_fail;
+	int timeout_s, jobs, retries, shard_k, shard_n;
+	int ip_versions[3];
+	int n_ip_versions;
+	const char *profiles[MAX_PROFILES];
+	int n_profiles;
+	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
 };
 
 static void print_error(const struct tc_error *err)
 {
-	if (err->file && err->line && err->col)
-		fprintf(stderr, "%s:%d:%d: error: %s\n", err->file, err->line,
-			err->col, err->msg);
-	else if (err->file && err->line)
-		fprintf(stderr, "%s:%d: error: %s\n", err->file, err->line, err->msg);
-	else if (err->file)
-		fprintf(stderr, "%s: error: %s\n", err->file, err->msg);
-	else
-		fprintf(stderr, "error: %s\n", err->msg);
-	fputs(err->detail, stderr);
+	struct strbuf sb = STRBUF_INIT;
+
+	tc_report_format_error(&sb, err);
+	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
 }
 
 static void usage(FILE *f)
@@ -58,36 +115,179 @@ static void usage(FILE *f)
 
 	tc_config_help(&sb);
 	fprintf(f,
-		"usage: tcpconform [OPTIONS] SCRIPT.pkt...\n"
+		"usage: tcpconform [OPTIONS] SCRIPT.pkt|DIR...\n"
 		"\n"
-		"Runs each packetdrill-language script against this kernel, each in\n"
-		"fresh private network namespaces.\n"
+		"Runs each packetdrill-language script against this kernel, each run in\n"
+		"fresh private network namespaces.  Directories are searched for *.pkt.\n"
 		"\n"
-		"Exit status: 0 all passed, 1 a script failed verification,\n"
-		"2 a script or the command line is malformed, 3 tcpconform itself\n"
-		"crashed, 4 the environment cannot run tests.\n"
+		"Exit status: 0 all passed (or, with --baseline, all as recorded),\n"
+		"1 a script failed verification or timed out (or an outcome differs\n"
+		"from the baseline), 2 a script, profile, baseline or the command line\n"
+		"is malformed, 3 tcpconform itself crashed, 4 the environment cannot\n"
+		"run tests (or the run was interrupted).\n"
 		"\n"
 		"Options (also valid as a script's option lines):\n%s"
 		"  -D NAME=VALUE\n      same as --define=NAME=VALUE\n"
 		"  -v\n      same as --verbose\n"
 		"\n"
-		"Command-line only:\n"
-		"  --dump\n      parse each script and print its model\n"
-		"  --timeout=SECONDS\n      limit for one script's run (default 600)\n"
-		"  --help, --version\n",
+		"Command-line only:\n",
 		sb.buf);
+	for (const struct cli_opt *o = cli_opts; o->name; o++) {
+		char sh[8] = "";
+
+		if (o->short_name)
+			snprintf(sh, sizeof(sh), "-%c, ", o->short_name);
+		fprintf(f, "  %s--%s%s%s\n      %s\n", sh, o->name, o->arg ? " " : "",
+			o->arg ? o->arg : "", o->help);
+	}
+	fprintf(f, "  --help, --version\n");
 	strbuf_release(&sb);
+}
+
+static int bad_value(const char *name, const char *v, const char *expected)
+{
+	fprintf(stderr, "error: bad value '%s' for option '%s' (expected %s)\n", v, name,
+		expected);
+	return -1;
+}
+
+static bool parse_int(const char *v, int min, int max, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+static int set_ip_versions(struct cli *cli, const char *v)
+{
+	char buf[128], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	cli->n_ip_versions = 0;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int iv = !strcmp(t, "ipv4") ? 4 : !strcmp(t, "ipv6") ? 6 :
+			 !strcmp(t, "ipv4-mapped-ipv6") ? 46 : 0;
+
+		if (!iv || cli->n_ip_versions == 3)
+			return bad_value("ip-versions", v,
+					 "a list of ipv4, ipv6, ipv4-mapped-ipv6");
+		for (int i = 0; i < cli->n_ip_versions; i++)
+			if (cli->ip_versions[i] == iv)
+				return bad_value("ip-versions", v, "each version once");
+		cli->ip_versions[cli->n_ip_versions++] = iv;
+	}
+	if (!cli->n_ip_versions)
+		return bad_value("ip-versions", v, "a list of ipv4, ipv6, ipv4-mapped-ipv6");
+	return 0;
+}
+
+static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
+{
+	char *slash;
+
+	cli->suite |= o->suite;
+	switch (o->id) {
+	case O_PROFILE:
+		if (cli->n_profiles == MAX_PROFILES) {
+			fprintf(stderr, "error: too many profiles (at most %d)\n", MAX_PROFILES);
+			return -1;
+		}
+		cli->profiles[cli->n_profiles++] = v;
+		return 0;
+	case O_JOBS:
+		return parse_int(v, 1, MAX_JOBS, &cli->jobs) ? 0 :
+		       bad_value(o->name, v, "an integer from 1 to 256");
+	case O_TIMEOUT:
+		return parse_int(v, 1, 86400, &cli->timeout_s) ? 0 :
+		       bad_value(o->name, v, "seconds from 1 to 86400");
+	case O_RETRIES:
+		return parse_int(v, 0, 100, &cli->retries) ? 0 :
+		       bad_value(o->name, v, "an integer from 0 to 100");
+	case O_SHARD: {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%s", v);
+		slash = strchr(buf, '/');
+		if (!slash)
+			return bad_value(o->name, v, "K/N with 1 <= K <= N");
+		*slash = '\0';
+		if (!parse_int(buf, 1, 1000000, &cli->shard_k) ||
+		    !parse_int(slash + 1, 1, 1000000, &cli->shard_n) ||
+		    cli->shard_k > cli->shard_n)
+			return bad_value(o->name, v, "K/N with 1 <= K <= N");
+		return 0;
+	}
+	case O_IP_VERSIONS:
+		return set_ip_versions(cli, v);
+	case O_TAP:
+		cli->tap = true;
+		return 0;
+	case O_JUNIT:
+		cli->junit = v;
+		return 0;
+	case O_JSON:
+		cli->json = v;
+		return 0;
+	case O_PCAP_DIR:
+		cli->pcap_dir = v;
+		return 0;
+	case O_PCAP_ON_FAIL:
+		cli->pcap_on_fail = true;
+		return 0;
+	case O_BASELINE:
+		cli->baseline = v;
+		return 0;
+	case O_WRITE_BASELINE:
+		cli->write_baseline = v;
+		return 0;
+	case O_LIST:
+		cli->list = true;
+		return 0;
+	case O_DUMP:
+		cli->dump = true;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct cli_opt *find_cli_opt(const char *name, char short_name)
+{
+	for (const struct cli_opt *o = cli_opts; o->name; o++)
+		if ((name && !strcmp(o->name, name)) ||
+		    (!name && short_name && o->short_name == short_name))
+			return o;
+	return NULL;
+}
+
+static int add_opt(struct cli *cli, const char *name, const char *value)
+{
+	if (cli->n_opts == MAX_OPTS) {
+		fprintf(stderr, "error: too many options\n");
+		return -1;
+	}
+	cli->opts[cli->n_opts++] = (struct tc_opt_pair){ name, value };
+	return 0;
 }
 
 /* Parse argv into cli; returns 0, 1 for --help/--version (done), -1 bad. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	cli->scripts = calloc((size_t)argc, sizeof(*cli->scripts));
+	cli->inputs = calloc((size_t)argc, sizeof(*cli->inputs));
 	cli->timeout_s = 600;
-	if (!cli->scripts)
+	cli->shard_k = cli->shard_n = 1;
+	cli->ip_versions[0] = 4;
+	cli->n_ip_versions = 1;
+	if (!cli->inputs)
 		return -1;
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i];
+		const struct cli_opt *o;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
@@ -97,24 +297,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			printf("tcpconform %s\n", TC_VERSION);
 			return 1;
 		}
-		if (!strcmp(a, "--dump")) {
-			cli->dump = true;
-			continue;
-		}
-		if (!strncmp(a, "--timeout=", 10)) {
-			cli->timeout_s = atoi(a + 10);
-			if (cli->timeout_s <= 0) {
-				fprintf(stderr, "error: bad value '%s' for option 'timeout'\n", a + 10);
-				return -1;
-			}
-			continue;
-		}
-		if (cli->n_opts == (int)(sizeof(cli->opts) / sizeof(cli->opts[0]))) {
-			fprintf(stderr, "error: too many options\n");
-			return -1;
-		}
 		if (!strcmp(a, "-v")) {
-			cli->opts[cli->n_opts++] = (struct cli_opt){ "verbose", NULL };
+			if (add_opt(cli, "verbose", NULL) < 0)
+				return -1;
 			continue;
 		}
 		if (!strncmp(a, "-D", 2)) {
@@ -124,7 +309,19 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				fprintf(stderr, "error: option '-D' needs a value\n");
 				return -1;
 			}
-			cli->opts[cli->n_opts++] = (struct cli_opt){ "define", v };
+			if (add_opt(cli, "define", v) < 0)
+				return -1;
+			continue;
+		}
+		if (a[0] == '-' && a[1] && a[1] != '-' && (o = find_cli_opt(NULL, a[1]))) {
+			const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v) {
+				fprintf(stderr, "error: option '-%c' needs a value\n", a[1]);
+				return -1;
+			}
+			if (set_cli_opt(cli, o, v) < 0)
+				return -1;
 			continue;
 		}
 		if (!strncmp(a, "--", 2) && a[2]) {
@@ -133,6 +330,24 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 
 			if (eq)
 				*eq = '\0';
+			o = find_cli_opt(a + 2, 0);
+			if (o) {
+				const char *v = eq ? eq + 1 : NULL;
+
+				if (o->arg && !v) {
+					if (i + 1 >= argc) {
+						fprintf(stderr, "error: option '%s' needs a value\n", a + 2);
+						return -1;
+					}
+					v = argv[++i];
+				} else if (!o->arg && v) {
+					fprintf(stderr, "error: option '%s' takes no value\n", a + 2);
+					return -1;
+				}
+				if (set_cli_opt(cli, o, v) < 0)
+					return -1;
+				continue;
+			}
 			takes = tc_config_takes_value(a + 2);
 			if (takes < 0) {
 				fprintf(stderr, "error: option '%s' unknown\n", a + 2);
@@ -143,10 +358,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 					fprintf(stderr, "error: option '%s' needs a value\n", a + 2);
 					return -1;
 				}
-				cli->opts[cli->n_opts++] = (struct cli_opt){ a + 2, argv[++i] };
-			} else {
-				cli->opts[cli->n_opts++] =
-					(struct cli_opt){ a + 2, eq ? eq + 1 : NULL };
+				if (add_opt(cli, a + 2, argv[++i]) < 0)
+					return -1;
+			} else if (add_opt(cli, a + 2, eq ? eq + 1 : NULL) < 0) {
+				return -1;
 			}
 			continue;
 		}
@@ -154,118 +369,20 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			fprintf(stderr, "error: option '%s' unknown\n", a);
 			return -1;
 		}
-		cli->scripts[cli->n_scripts++] = a;
+		cli->inputs[cli->n_inputs++] = a;
 	}
-	if (!cli->n_scripts) {
+	if (!cli->n_inputs) {
 		usage(stderr);
 		return -1;
 	}
-	return 0;
-}
-
-/* Build the run configuration: defaults, then the script's option lines,
- * then the command line (which wins). */
-static int make_config(const struct cli *cli, const struct tc_script *s,
-		       struct tc_config *cfg, struct tc_error *err)
-{
-	if (s && tc_config_apply_script(cfg, s, err) < 0)
+	if (cli->pcap_on_fail && !cli->pcap_dir) {
+		fprintf(stderr, "error: option 'pcap-on-fail' needs 'pcap-dir'\n");
 		return -1;
-	for (int i = 0; i < cli->n_opts; i++)
-		if (tc_config_set(cfg, cli->opts[i].name, cli->opts[i].value, err) < 0)
-			return -1;
-	return 0;
-}
-
-/* Static checks the parser cannot do: system call names, arities, symbols. */
-static int check_script(const struct tc_script *s, struct tc_error *err)
-{
-	for (int i = 0; i < s->n_events; i++) {
-		const struct tc_event *ev = &s->events[i];
-
-		if (ev->type != TC_EVENT_SYSCALL)
-			continue;
-		if (tc_syscall_check(ev->u.syscall, ev->line, err) < 0) {
-			err->file = s->path;
-			return -1;
-		}
 	}
 	return 0;
 }
 
-/* The child: run one script, print its error, exit with its code. */
-static int child_run(const struct tc_script *s, const struct tc_config *cfg)
-{
-	struct tc_error err;
-
-	tc_error_clear(&err);
-	if (tc_engine_run(s, cfg, &err) < 0) {
-		if (!err.file)
-			err.file = s->path;
-		print_error(&err);
-		return tc_error_exit_code(&err);
-	}
-	return TC_EXIT_PASS;
-}
-
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-/* Run s in a child process under the time limit; returns an exit code. */
-static int run_one(const struct cli *cli, const struct tc_script *s,
-		   const struct tc_config *cfg)
-{
-	struct timespec start, now;
-	pid_t pid;
-	int status;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "error: cannot fork: %s\n", strerror(errno));
-		return TC_EXIT_ENV;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		fflush(NULL);
-		_exit(child_run(s, cfg));
-	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			fprintf(stderr, "error: waitpid: %s\n", strerror(errno));
-			return TC_EXIT_ENV;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (got_signal || now.tv_sec - start.tv_sec >= cli->timeout_s) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			if (got_signal) {
-				fprintf(stderr, "%s: error: interrupted\n", s->path);
-				return TC_EXIT_ENV;
-			}
-			fprintf(stderr, "%s: error: timed out after %d s\n", s->path,
-				cli->timeout_s);
-			return TC_EXIT_FAIL;
-		}
-		usleep(2000);
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	fprintf(stderr, "%s: error: tcpconform crashed running this script (signal %d)\n",
-		s->path, WTERMSIG(status));
-	return TC_EXIT_CRASH;
-}
-
-/* Which of two exit codes wins for the whole command. */
+/* Which of two exit codes wins for the whole command: 0 < 1 < 2 < 4 < 3. */
 static int worse(int a, int b)
 {
 	static const int rank[] = { [0] = 0, [1] = 1, [2] = 2, [3] = 4, [4] = 3 };
@@ -277,18 +394,238 @@ static int worse(int a, int b)
 	return rank[a] >= rank[b] ? a : b;
 }
 
+/* --dump: parse and print each script's model; nothing runs. */
+static int dump(const struct cli *cli, const struct tc_suite *s)
+{
+	struct tc_config cfg;
+	struct tc_error err;
+	int status = TC_EXIT_PASS;
+
+	tc_error_clear(&err);
+	tc_config_init(&cfg);
+	for (int i = 0; i < cli->n_opts; i++)
+		tc_config_set(&cfg, cli->opts[i].name, cli->opts[i].value, &err);
+	for (int i = 0; i < s->n_scripts; i++) {
+		struct tc_script *sc = NULL;
+		struct strbuf sb = STRBUF_INIT;
+
+		tc_error_clear(&err);
+		if (tc_script_parse_file(s->scripts[i], cfg.defines, cfg.n_defines, &sc,
+					 &err) < 0) {
+			print_error(&err);
+			status = worse(status, tc_error_exit_code(&err));
+			continue;
+		}
+		tc_script_dump(sc, &sb);
+		fputs(sb.buf, stdout);
+		strbuf_release(&sb);
+		tc_script_free(sc);
+	}
+	tc_config_release(&cfg);
+	return status;
+}
+
+/* ---- the terminal while a suite runs -------------------------------- */
+
+struct ui {
+	const struct cli *cli;
+	FILE *h;		/* the human-readable stream */
+	bool tty;		/* h is a terminal: one progress line */
+	bool stream;		/* compatibility: stderr passes through */
+	int width;
+	int done;
+	int tap_next;		/* next case to print as TAP */
+	const struct tc_baseline *bl;
+};
+
+static void ui_start(void *arg, const struct tc_suite *s, const struct tc_case *c)
+{
+	struct ui *u = arg;
+
+	if (u->tty)
+		tc_report_progress(u->h, s, u->done, c, u->width);
+}
+
+static void ui_output(void *arg, const struct tc_case *c, const char *buf, size_t len)
+{
+	struct ui *u = arg;
+
+	(void)c;
+	if (u->stream)
+		fwrite(buf, 1, len, stderr);
+}
+
+static void ui_done(void *arg, const struct tc_suite *s, struct tc_case *c)
+{
+	struct ui *u = arg;
+
+	u->done++;
+	tc_baseline_judge(u->bl, s, c);
+	if (u->stream)
+		return;
+	if (u->tty)
+		fputs("\r\033[K", u->h);
+	fflush(u->h);
+	/* The run's own messages, whole, as it finishes: never interleaved.
+	 * A failure the baseline expects stays quiet (the reports have it). */
+	if (c->output.len && c->outcome != TC_OUT_SKIP && c->judgement != TC_BL_SAME) {
+		fprintf(stderr, "--- %s [%s]: %s\n", s->scripts[c->script],
+			s->columns[c->column].label, tc_report_label(c));
+		fputs(c->output.buf, stderr);
+		fflush(stderr);
+	}
+	if (!u->tty)
+		tc_report_line(u->h, s, c, u->done);
+	if (u->cli->tap)
+		while (u->tap_next < s->n_cases && s->cases[u->tap_next].outcome != TC_OUT_NONE) {
+			tc_report_tap_case(stdout, s, &s->cases[u->tap_next], u->tap_next + 1);
+			u->tap_next++;
+		}
+	if (u->tty)
+		tc_report_progress(u->h, s, u->done, NULL, u->width);
+	fflush(u->h);
+}
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* The command's status from the finished cases. */
+static int suite_status(const struct cli *cli, const struct tc_suite *s)
+{
+	int st = TC_EXIT_PASS;
+
+	for (int i = 0; i < s->n_cases; i++) {
+		const struct tc_case *c = &s->cases[i];
+		int code;
+
+		if (c->outcome == TC_OUT_NONE)
+			continue;
+		if (c->crashed)
+			code = TC_EXIT_CRASH;
+		else if (c->exit_code == TC_EXIT_ENV)
+			code = TC_EXIT_ENV;	/* never an expected outcome */
+		else if (cli->baseline)
+			code = c->judgement == TC_BL_DIFF ? TC_EXIT_FAIL : TC_EXIT_PASS;
+		else if (cli->write_baseline)
+			code = TC_EXIT_PASS;	/* recorded: now the expectation */
+		else if (c->outcome == TC_OUT_PASS || c->outcome == TC_OUT_SKIP)
+			code = TC_EXIT_PASS;
+		else if (c->outcome == TC_OUT_ERROR)
+			code = c->exit_code;
+		else
+			code = TC_EXIT_FAIL;
+		st = worse(st, code);
+	}
+	if (s->interrupted)
+		st = worse(st, TC_EXIT_ENV);
+	return st;
+}
+
+static FILE *open_report(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
+	return f;
+}
+
+static int close_report(FILE *f, const char *path)
+{
+	if (!f)
+		return 0;
+	if (ferror(f) | fclose(f)) {
+		fprintf(stderr, "error: cannot write '%s'\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Load and check the profiles; exit status on failure, 0 when fine. */
+static int load_profiles(const struct cli *cli, struct tc_profile **p, int *n)
+{
+	struct tc_error err;
+
+	tc_error_clear(&err);
+	*n = 0;
+	if (!cli->n_profiles)
+		p[(*n)++] = tc_profile_new_default();
+	for (int i = 0; i < cli->n_profiles; i++) {
+		int rc = !strcmp(cli->profiles[i], "host") ?
+			 tc_profile_host(&p[*n], &err) :
+			 tc_profile_load(cli->profiles[i], &p[*n], &err);
+
+		if (rc < 0) {
+			print_error(&err);
+			return tc_error_exit_code(&err);
+		}
+		for (int k = 0; k < *n; k++) {
+			if (!strcmp(p[k]->name, p[*n]->name)) {
+				fprintf(stderr, "error: two profiles are named '%s' ('%s' and '%s')\n",
+					p[k]->name, p[k]->file ? p[k]->file : "",
+					cli->profiles[i]);
+				tc_profile_free(p[*n]);
+				return TC_EXIT_USAGE;
+			}
+		}
+		(*n)++;
+	}
+	if (tc_profile_check(p, *n, &err) < 0) {
+		print_error(&err);
+		return tc_error_exit_code(&err);
+	}
+	return 0;
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* Runs mostly sleep (timers, retransmissions): twice the CPUs. */
+	if (n < 1)
+		n = 1;
+	return n * 2 > MAX_JOBS ? MAX_JOBS : (int)n * 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
-	int status = TC_EXIT_PASS;
-	int rc;
+	struct tc_suite suite;
+	struct tc_profile *profiles[MAX_PROFILES + 1];
+	int n_profiles = 0;
+	struct tc_baseline *bl = NULL, *old_bl = NULL;
+	struct tc_error err;
+	struct tc_config check;
+	struct ui ui;
+	struct tc_run_opts ro;
+	struct tc_report_info info;
+	struct strbuf pcap_dir = STRBUF_INIT;
+	FILE *junit = NULL, *json = NULL;
+	int status = TC_EXIT_PASS, rc;
 
 	memset(&cli, 0, sizeof(cli));
+	tc_suite_init(&suite);
+	tc_error_clear(&err);
 	rc = parse_args(argc, argv, &cli);
 	if (rc) {
-		free(cli.scripts);
+		free(cli.inputs);
 		return rc > 0 ? 0 : TC_EXIT_USAGE;
 	}
+	/* The command line's script options, checked once, before anything. */
+	tc_config_init(&check);
+	for (int i = 0; i < cli.n_opts; i++) {
+		if (tc_config_set(&check, cli.opts[i].name, cli.opts[i].value, &err) < 0) {
+			print_error(&err);
+			tc_config_release(&check);
+			free(cli.inputs);
+			return TC_EXIT_USAGE;
+		}
+	}
+	tc_config_release(&check);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	/* A write to a reset connection must give EPIPE, as scripts expect,
@@ -296,51 +633,146 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
-	for (int i = 0; i < cli.n_scripts && !got_signal; i++) {
-		struct tc_config cfg;
-		struct tc_script *s = NULL;
-		struct tc_error err;
-		int one;
+	for (int i = 0; i < cli.n_inputs; i++) {
+		struct stat st;
 
-		tc_error_clear(&err);
-		tc_config_init(&cfg);
-		/* -D definitions apply while parsing, so gather them first. */
-		if (make_config(&cli, NULL, &cfg, &err) < 0) {
+		/* A directory makes a suite run. */
+		if (stat(cli.inputs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			cli.suite = true;
+		if (tc_suite_add_path(&suite, cli.inputs[i], &err) < 0) {
 			print_error(&err);
-			tc_config_release(&cfg);
-			free(cli.scripts);
-			return TC_EXIT_USAGE;
+			status = TC_EXIT_USAGE;
+			goto out;
 		}
-		if (tc_script_parse_file(cli.scripts[i], cfg.defines, cfg.n_defines,
-					 &s, &err) < 0 ||
-		    check_script(s, &err) < 0) {
-			print_error(&err);
-			one = tc_error_exit_code(&err);
-		} else if (cli.dump) {
-			struct strbuf sb = STRBUF_INIT;
-
-			tc_script_dump(s, &sb);
-			fputs(sb.buf, stdout);
-			strbuf_release(&sb);
-			one = TC_EXIT_PASS;
-		} else {
-			tc_config_release(&cfg);
-			tc_config_init(&cfg);
-			if (make_config(&cli, s, &cfg, &err) < 0) {
-				if (!err.file)
-					err.file = s->path;
-				print_error(&err);
-				one = TC_EXIT_USAGE;
-			} else if (cfg.dry_run) {
-				one = TC_EXIT_PASS;
-			} else {
-				one = run_one(&cli, s, &cfg);
-			}
-		}
-		status = worse(status, one);
-		tc_script_free(s);
-		tc_config_release(&cfg);
 	}
-	free(cli.scripts);
+	if (cli.dump) {
+		status = dump(&cli, &suite);
+		goto out;
+	}
+	status = load_profiles(&cli, profiles, &n_profiles);
+	if (status)
+		goto out;
+	if (cli.baseline && tc_baseline_load(cli.baseline, &bl, &err) < 0) {
+		print_error(&err);
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	/* Rewriting a baseline keeps its reasons: read the old one. */
+	if (cli.write_baseline && !cli.baseline && access(cli.write_baseline, F_OK) == 0 &&
+	    tc_baseline_load(cli.write_baseline, &old_bl, &err) < 0) {
+		print_error(&err);
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	if (tc_suite_plan(&suite, profiles, n_profiles, cli.ip_versions, cli.n_ip_versions,
+			  cli.shard_k, cli.shard_n, &err) < 0) {
+		print_error(&err);
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	if (cli.list) {
+		for (int i = 0; i < suite.n_cases; i++)
+			printf("%s %s\n", suite.columns[suite.cases[i].column].label,
+			       suite.scripts[suite.cases[i].script]);
+		goto out;
+	}
+	if ((cli.junit && !(junit = open_report(cli.junit))) ||
+	    (cli.json && !(json = open_report(cli.json)))) {
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	if (cli.pcap_dir) {
+		char cwd[4096];
+
+		if (cli.pcap_dir[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			strbuf_addf(&pcap_dir, "%s/", cwd);
+		strbuf_addstr(&pcap_dir, cli.pcap_dir);
+	}
+
+	memset(&ui, 0, sizeof(ui));
+	ui.cli = &cli;
+	ui.h = cli.tap ? stderr : stdout;
+	ui.stream = !cli.suite;
+	ui.tty = cli.suite && isatty(fileno(ui.h));
+	ui.bl = bl;
+	ui.width = 80;
+	if (ui.tty) {
+		struct winsize ws;
+
+		if (ioctl(fileno(ui.h), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+			ui.width = ws.ws_col;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.jobs = cli.suite ? (cli.jobs ? cli.jobs : default_jobs()) : 1;
+	ro.timeout_s = cli.timeout_s;
+	ro.retries = cli.retries;
+	ro.opts = cli.opts;
+	ro.n_opts = cli.n_opts;
+	ro.pcap_dir = cli.pcap_dir ? pcap_dir.buf : NULL;
+	ro.pcap_on_fail = cli.pcap_on_fail;
+	ro.stream = !cli.suite;
+	ro.on_start = ui_start;
+	ro.on_output = ui_output;
+	ro.on_done = ui_done;
+	ro.arg = &ui;
+	ro.stop = &got_signal;
+	if (cli.tap)
+		tc_report_tap_plan(stdout, suite.n_cases);
+
+	rc = tc_suite_run(&suite, &ro, &err);
+	if (ui.tty)
+		fputs("\r\033[K", ui.h);
+	if (rc < 0) {
+		print_error(&err);
+		status = worse(status, tc_error_exit_code(&err));
+	}
+	if (cli.tap && (suite.interrupted || rc < 0))
+		tc_report_tap_bail(stdout, suite.interrupted ? "interrupted" : err.msg);
+
+	memset(&info, 0, sizeof(info));
+	info.version = TC_VERSION;
+	info.jobs = ro.jobs;
+	info.timeout_s = ro.timeout_s;
+	info.retries = ro.retries;
+	info.baseline_file = cli.baseline;
+	info.baseline_kernel = tc_baseline_kernel(bl);
+	info.argc = argc;
+	info.argv = argv;
+	if (cli.suite || suite.n_cases > 1)
+		tc_report_summary(ui.h, &suite, &info);
+	if (junit)
+		tc_report_junit(junit, &suite, &info);
+	if (json)
+		tc_report_json(json, &suite, &info);
+	if (close_report(junit, cli.junit) < 0 || close_report(json, cli.json) < 0)
+		status = worse(status, TC_EXIT_ENV);
+	junit = json = NULL;
+	if (cli.write_baseline) {
+		if (suite.interrupted || rc < 0) {
+			fprintf(stderr, "error: not writing baseline '%s': the run did not finish\n",
+				cli.write_baseline);
+		} else if (tc_baseline_write(cli.write_baseline, &suite, bl ? bl : old_bl,
+					     &err) < 0) {
+			print_error(&err);
+			status = worse(status, TC_EXIT_ENV);
+		} else {
+			fprintf(ui.h, "wrote baseline %s (%d runs, kernel %s)\n",
+				cli.write_baseline, suite.n_cases, suite.kernel_release);
+		}
+	}
+	status = worse(status, suite_status(&cli, &suite));
+out:
+	if (junit)
+		fclose(junit);
+	if (json)
+		fclose(json);
+	tc_suite_release(&suite);
+	for (int i = 0; i < n_profiles; i++)
+		tc_profile_free(profiles[i]);
+	tc_baseline_free(bl);
+	tc_baseline_free(old_bl);
+	strbuf_release(&pcap_dir);
+	free(cli.inputs);
+	fflush(NULL);
 	return status;
 }

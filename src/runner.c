@@ -1,0 +1,882 @@
+/* runner.c: see runner.h. */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "error.h"
+#include "report.h"
+#include "script.h"
+#include "syscalls.h"
+
+static const struct {
+	enum tc_outcome o;
+	const char *name;
+} outcome_names[] = {
+	{ TC_OUT_NONE, "none" },
+	{ TC_OUT_PASS, "pass" },
+	{ TC_OUT_FAIL, "fail" },
+	{ TC_OUT_ERROR, "error" },
+	{ TC_OUT_TIMEOUT, "timeout" },
+	{ TC_OUT_SKIP, "skip" },
+	{ 0, NULL },
+};
+
+const char *tc_outcome_name(enum tc_outcome o)
+{
+	for (int i = 0; outcome_names[i].name; i++)
+		if (outcome_names[i].o == o)
+			return outcome_names[i].name;
+	return "?";
+}
+
+int tc_outcome_parse(const char *s)
+{
+	for (int i = 0; outcome_names[i].name; i++)
+		if (!strcmp(outcome_names[i].name, s))
+			return (int)outcome_names[i].o;
+	return -1;
+}
+
+/* What the parent learnt about a script before its first run. */
+enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
+
+struct tc_prep {
+	enum prep_state state;
+	struct tc_script *script;
+	struct tc_config cfg;
+	bool cfg_init;
+	char *message;		/* PREP_ERROR, PREP_SKIP: first line */
+	char *text;		/* the whole message, printed once */
+	bool text_shown;
+	int exit_code;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void tc_suite_init(struct tc_suite *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->shard_k = s->shard_n = 1;
+}
+
+void tc_suite_release(struct tc_suite *s)
+{
+	for (int i = 0; i < s->n_scripts; i++) {
+		if (s->prep) {
+			tc_script_free(s->prep[i].script);
+			if (s->prep[i].cfg_init)
+				tc_config_release(&s->prep[i].cfg);
+			free(s->prep[i].message);
+			free(s->prep[i].text);
+		}
+		free(s->scripts[i]);
+	}
+	free(s->prep);
+	free(s->scripts);
+	for (int i = 0; i < s->n_columns; i++)
+		free(s->columns[i].label);
+	free(s->columns);
+	for (int i = 0; i < s->n_cases; i++) {
+		free(s->cases[i].message);
+		free(s->cases[i].flaky_message);
+		free(s->cases[i].pcap);
+		strbuf_release(&s->cases[i].output);
+	}
+	free(s->cases);
+	tc_suite_init(s);
+}
+
+/* ---- collecting scripts --------------------------------------------- */
+
+static void add_script(struct tc_suite *s, const char *path)
+{
+	for (int i = 0; i < s->n_scripts; i++)
+		if (!strcmp(s->scripts[i], path))
+			return;		/* named twice: run once */
+	s->scripts = xrealloc(s->scripts, (size_t)(s->n_scripts + 1) * sizeof(*s->scripts));
+	s->scripts[s->n_scripts++] = xstrdup(path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_pkt(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcmp(name + n - 4, ".pkt");
+}
+
+/* Append dir's *.pkt files and, in turn, its subdirectories' to s, each
+ * level in byte order.  Returns 0 or -errno (dir unreadable). */
+static int walk(struct tc_suite *s, const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	int n = 0, ret = 0;
+
+	if (depth > 64)
+		return 0;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (size_t)(n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, (size_t)n, sizeof(*names), cmp_str);
+	/* One order for files and folders alike: the byte order of the path,
+	 * so "a/x.pkt" sorts with its siblings as `find | sort` would. */
+	for (int i = 0; i < n; i++) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+
+		strbuf_addf(&p, "%s/%s", dir, names[i]);
+		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			walk(s, p.buf, depth + 1);
+		else if (is_pkt(names[i]) && stat(p.buf, &st) == 0 && S_ISREG(st.st_mode))
+			add_script(s, p.buf);
+		strbuf_release(&p);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+int tc_suite_add_path(struct tc_suite *s, const char *path, struct tc_error *err)
+{
+	struct stat st;
+	char *dir;
+	size_t len;
+	int before = s->n_scripts, rc;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		add_script(s, path);
+		return 0;
+	}
+	dir = xstrdup(path);
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	rc = walk(s, dir, 0);
+	free(dir);
+	if (rc < 0)
+		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read directory '%s': %s",
+				    path, strerror(-rc));
+	if (s->n_scripts == before)
+		return tc_error_set(err, TC_ERR_SCRIPT, "no *.pkt scripts under '%s'", path);
+	return 0;
+}
+
+/* ---- planning ------------------------------------------------------- */
+
+static const char *ip_version_name(int v)
+{
+	return v == 4 ? "ipv4" : v == 6 ? "ipv6" : "ipv4-mapped-ipv6";
+}
+
+int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profiles,
+		  const int *ip_versions, int n_ip_versions, int shard_k, int shard_n,
+		  struct tc_error *err)
+{
+	struct utsname u;
+	int k = 0;
+
+	if (shard_n < 1 || shard_k < 1 || shard_k > shard_n)
+		return tc_error_set(err, TC_ERR_SCRIPT, "bad shard %d/%d", shard_k, shard_n);
+	s->profiles = profiles;
+	s->n_profiles = n_profiles;
+	s->shard_k = shard_k;
+	s->shard_n = shard_n;
+	s->columns = xrealloc(NULL, (size_t)(n_profiles * n_ip_versions) * sizeof(*s->columns));
+	for (int p = 0; p < n_profiles; p++) {
+		for (int v = 0; v < n_ip_versions; v++) {
+			struct tc_column *c = &s->columns[s->n_columns++];
+			struct strbuf l = STRBUF_INIT;
+
+			strbuf_addstr(&l, profiles[p]->name);
+			if (ip_versions[v] != 4)
+				strbuf_addf(&l, "/%s", ip_version_name(ip_versions[v]));
+			c->profile = p;
+			c->ip_version = ip_versions[v];
+			c->label = strbuf_detach(&l);
+		}
+	}
+	s->n_total = s->n_scripts * s->n_columns;
+	s->cases = xrealloc(NULL, (size_t)s->n_total * sizeof(*s->cases));
+	for (int i = 0; i < s->n_scripts; i++) {
+		for (int c = 0; c < s->n_columns; c++, k++) {
+			struct tc_case *tc;
+
+			if (k % shard_n != shard_k - 1)
+				continue;
+			tc = &s->cases[s->n_cases++];
+			memset(tc, 0, sizeof(*tc));
+			tc->script = i;
+			tc->column = c;
+			tc->number = k + 1;
+			tc->bl_outcome = -1;
+			strbuf_init(&tc->output);
+		}
+	}
+	s->prep = xrealloc(NULL, (size_t)s->n_scripts * sizeof(*s->prep));
+	memset(s->prep, 0, (size_t)s->n_scripts * sizeof(*s->prep));
+	if (uname(&u) == 0) {
+		snprintf(s->kernel_release, sizeof(s->kernel_release), "%s", u.release);
+		snprintf(s->kernel_version, sizeof(s->kernel_version), "%s", u.version);
+		snprintf(s->machine, sizeof(s->machine), "%s", u.machine);
+	}
+	return 0;
+}
+
+/* ---- preparing a script (in the parent) ----------------------------- */
+
+static char *first_line(const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	char *p = nl ? strndup(text, (size_t)(nl - text)) : strdup(text);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void prep_fail(struct tc_prep *p, const struct tc_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	tc_report_format_error(&sb, err);
+	p->state = PREP_ERROR;
+	p->exit_code = tc_error_exit_code(err);
+	p->message = first_line(sb.buf);
+	p->text = strbuf_detach(&sb);
+}
+
+static void prep_script(struct tc_suite *s, int i, const struct tc_run_opts *o)
+{
+	struct tc_prep *p = &s->prep[i];
+	const char *path = s->scripts[i];
+	struct tc_error err;
+	struct tc_config defs;
+
+	tc_error_clear(&err);
+	/* -D definitions apply while parsing, so gather them first.  main()
+	 * has checked every command-line option already. */
+	tc_config_init(&defs);
+	for (int k = 0; k < o->n_opts; k++)
+		tc_config_set(&defs, o->opts[k].name, o->opts[k].value, &err);
+	tc_error_clear(&err);
+	if (tc_script_parse_file(path, defs.defines, defs.n_defines, &p->script, &err) < 0 ||
+	    tc_syscalls_check_script(p->script, &err) < 0) {
+		prep_fail(p, &err);
+		goto out;
+	}
+	/* An IPv6 script cannot run yet: skip it, naming its option line. */
+	for (int k = 0; k < p->script->n_options; k++) {
+		const struct tc_script_option *so = &p->script->options[k];
+		struct strbuf sb = STRBUF_INIT;
+
+		if (strcmp(so->name, "ip_version") || !so->value ||
+		    (strcmp(so->value, "ipv6") && strcmp(so->value, "ipv4-mapped-ipv6")))
+			continue;
+		p->state = PREP_SKIP;
+		strbuf_addf(&sb, "ip version '%s' is not supported yet", so->value);
+		p->message = strbuf_detach(&sb);
+		strbuf_addf(&sb, "%s:%d: skip: %s\n", path, so->line, p->message);
+		p->text = strbuf_detach(&sb);
+		goto out;
+	}
+	tc_config_init(&p->cfg);
+	p->cfg_init = true;
+	if (tc_config_apply_script(&p->cfg, p->script, &err) < 0) {
+		prep_fail(p, &err);
+		goto out;
+	}
+	for (int k = 0; k < o->n_opts; k++) {
+		if (tc_config_set(&p->cfg, o->opts[k].name, o->opts[k].value, &err) < 0) {
+			if (!err.file)
+				err.file = path;
+			prep_fail(p, &err);
+			goto out;
+		}
+	}
+	p->state = PREP_OK;
+out:
+	tc_config_release(&defs);
+}
+
+/* ---- running -------------------------------------------------------- */
+
+struct slot {
+	int ci;			/* case index, -1 when free */
+	pid_t pid;
+	int out_fd;		/* child's stderr (and stdout), or -1 at EOF */
+	int res_fd;		/* child's first message line, or -1 at EOF */
+	struct strbuf res;
+	struct timespec start;
+};
+
+struct run {
+	struct tc_suite *s;
+	const struct tc_run_opts *o;
+	struct slot *slots;
+	int *queue;		/* case indices still to start */
+	int q_head, q_len;
+	struct timespec t0;
+	struct timespec last_start;
+	pid_t parent;		/* this process, as the children see it */
+};
+
+static double since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Text the runner itself has to say about a case: kept with the case's
+ * output and handed to on_output like the child's. */
+static void say(struct run *r, struct tc_case *c, const char *text)
+{
+	strbuf_addstr(&c->output, text);
+	if (r->o->on_output)
+		r->o->on_output(r->o->arg, c, text, strlen(text));
+}
+
+static void finish(struct run *r, struct tc_case *c, enum tc_outcome out,
+		   int code, char *message)
+{
+	free(c->message);
+	c->outcome = out;
+	c->exit_code = code;
+	c->message = message;
+	if (c->pcap) {
+		/* --pcap-on-fail keeps only the captures of runs that failed. */
+		if (out == TC_OUT_PASS && r->o->pcap_on_fail)
+			unlink(c->pcap);
+		if (access(c->pcap, F_OK) < 0) {
+			free(c->pcap);
+			c->pcap = NULL;
+		}
+	}
+	if (r->o->on_done)
+		r->o->on_done(r->o->arg, r->s, c);
+}
+
+static char *pcap_path(const struct run *r, const struct tc_case *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = r->s->scripts[c->script];
+	size_t n;
+
+	while (*p == '/' || (p[0] == '.' && p[1] == '/'))
+		p += *p == '/' ? 1 : 2;
+	strbuf_addf(&sb, "%s/%s/", r->o->pcap_dir, r->s->columns[c->column].label);
+	n = strlen(p);
+	if (is_pkt(p))
+		n -= 4;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addch(&sb, p[i] == '/' ? '_' : p[i]);
+	strbuf_addstr(&sb, ".pcap");
+	return strbuf_detach(&sb);
+}
+
+static void put_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/*
+ * A guard for the run's process group.  Backtick commands may leave
+ * processes behind (a background job, or the grandchild of a shell that
+ * was killed), and any one of them keeps the run's namespaces alive.  The
+ * guard waits for EOF on a pipe only this process holds open (close on
+ * exec, so the commands do not inherit it): when the run ends, however it
+ * ends, the guard kills what is left of the group, then itself.  It is
+ * forked before the run enters its namespaces, so it pins none of them.
+ */
+static void start_guard(void)
+{
+	int p[2];
+	pid_t g;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	g = fork();
+	if (g < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (g > 0) {
+		close(p[0]);
+		return;		/* p[1] stays open until this process is gone */
+	}
+	dup2(p[0], 0);
+	close_range(1, ~0U, 0);
+	while (read(0, &c, 1) < 0 && errno == EINTR)
+		;
+	kill(0, SIGKILL);
+	_exit(0);
+}
+
+/* The child: run one case and exit with its code.  Never returns. */
+static void child(struct run *r, const struct tc_case *c, int out_w, int res_w)
+{
+	const struct tc_prep *p = &r->s->prep[c->script];
+	const struct tc_profile *prof = r->s->profiles[r->s->columns[c->column].profile];
+	struct tc_config cfg = p->cfg;	/* this process's own copy */
+	struct strbuf sb = STRBUF_INIT;
+	struct tc_error err;
+	int fd;
+
+	setpgid(0, 0);
+	/* Die with the runner, even when it is SIGKILLed: the namespaces go
+	 * with the last process in them. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != r->parent)
+		_exit(TC_EXIT_ENV);
+	start_guard();
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0 && fd != 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	dup2(out_w, 2);
+	if (!r->o->stream)
+		dup2(out_w, 1);
+	close(out_w);
+	cfg.sysctls = prof->sysctls;
+	cfg.n_sysctls = prof->n_sysctls;
+	cfg.pcap_file = c->pcap;
+	tc_error_clear(&err);
+	if (tc_engine_run(p->script, &cfg, &err) == 0) {
+		fflush(NULL);
+		_exit(TC_EXIT_PASS);
+	}
+	if (!err.file)
+		err.file = p->script->path;
+	tc_report_format_error(&sb, &err);
+	put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
+	fputs(sb.buf, stderr);
+	fflush(NULL);
+	_exit(tc_error_exit_code(&err));
+}
+
+/* Start case ci in slot sl, or settle it without a run.  Returns 0, or -1
+ * with err when no child can be made. */
+static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
+{
+	struct tc_case *c = &r->s->cases[ci];
+	struct tc_prep *p = &r->s->prep[c->script];
+	const struct tc_column *col = &r->s->columns[c->column];
+	int outp[2], resp[2], e;
+	pid_t pid;
+
+	if (p->state == PREP_TODO)
+		prep_script(r->s, c->script, r->o);
+	c->started = since(&r->t0);
+	c->attempts++;
+	if (p->state == PREP_ERROR || p->state == PREP_SKIP) {
+		if (!p->text_shown) {
+			say(r, c, p->text);
+			p->text_shown = true;
+		}
+		finish(r, c, p->state == PREP_ERROR ? TC_OUT_ERROR : TC_OUT_SKIP,
+		       p->state == PREP_ERROR ? p->exit_code : TC_EXIT_PASS,
+		       xstrdup(p->message));
+		return 0;
+	}
+	if (col->ip_version != 4) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "ip version '%s' is not supported yet",
+			    ip_version_name(col->ip_version));
+		finish(r, c, TC_OUT_SKIP, TC_EXIT_PASS, strbuf_detach(&sb));
+		return 0;
+	}
+	if (p->cfg.dry_run) {
+		finish(r, c, TC_OUT_PASS, TC_EXIT_PASS, NULL);
+		return 0;
+	}
+	if (r->o->pcap_dir && !c->pcap)
+		c->pcap = pcap_path(r, c);
+	if (pipe2(outp, O_CLOEXEC) < 0)
+		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(errno));
+	if (pipe2(resp, O_CLOEXEC) < 0) {
+		e = errno;
+		close(outp[0]);
+		close(outp[1]);
+		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
+	}
+	if (r->o->on_start)
+		r->o->on_start(r->o->arg, r->s, c);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		e = errno;
+		close(outp[0]);
+		close(outp[1]);
+		close(resp[0]);
+		close(resp[1]);
+		return tc_error_set(err, TC_ERR_ENV, "cannot fork: %s", strerror(e));
+	}
+	if (pid == 0) {
+		close(outp[0]);
+		close(resp[0]);
+		child(r, c, outp[1], resp[1]);
+	}
+	setpgid(pid, pid);	/* also here, so kill(-pid) works at once */
+	close(outp[1]);
+	close(resp[1]);
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	fcntl(resp[0], F_SETFL, O_NONBLOCK);
+	sl->ci = ci;
+	sl->pid = pid;
+	sl->out_fd = outp[0];
+	sl->res_fd = resp[0];
+	strbuf_reset(&sl->res);
+	clock_gettime(CLOCK_MONOTONIC, &sl->start);
+	return 0;
+}
+
+/* Read what is there; close a pipe at EOF. */
+static void drain(struct run *r, struct slot *sl)
+{
+	struct tc_case *c = &r->s->cases[sl->ci];
+	char buf[8192];
+	ssize_t n;
+
+	while (sl->out_fd >= 0) {
+		n = read(sl->out_fd, buf, sizeof(buf));
+		if (n > 0) {
+			strbuf_add(&c->output, buf, (size_t)n);
+			if (r->o->on_output)
+				r->o->on_output(r->o->arg, c, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EINTR))
+			continue;
+		if (n == 0) {
+			close(sl->out_fd);
+			sl->out_fd = -1;
+		}
+		break;
+	}
+	while (sl->res_fd >= 0) {
+		n = read(sl->res_fd, buf, sizeof(buf));
+		if (n > 0) {
+			if (sl->res.len < TC_ERROR_MAX)
+				strbuf_add(&sl->res, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			close(sl->res_fd);
+			sl->res_fd = -1;
+		}
+		break;
+	}
+}
+
+/* Kill the run's process group and reap the run; drain its pipes. */
+static int reap(struct run *r, struct slot *sl)
+{
+	int status = 0;
+
+	kill(-sl->pid, SIGKILL);
+	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	drain(r, sl);
+	if (sl->out_fd >= 0)
+		close(sl->out_fd);
+	if (sl->res_fd >= 0)
+		close(sl->res_fd);
+	sl->out_fd = sl->res_fd = -1;
+	return status;
+}
+
+static bool retry(struct run *r, struct tc_case *c, char *message)
+{
+	if (c->attempts > r->o->retries || *r->o->stop)
+		return false;
+	if (!c->flaky_message)
+		c->flaky_message = message;
+	else
+		free(message);
+	/* Next to start, ahead of the queue. */
+	r->queue[--r->q_head] = (int)(c - r->s->cases);
+	r->q_len++;
+	return true;
+}
+
+/* A sanitizer's report means a bug in tcpconform, whatever the status
+ * (ASan and UBSan exit 1 by default, like a failed verification). */
+static bool sanitizer_report(const char *out)
+{
+	static const char *const marks[] = {
+		"Sanitizer:DEADLYSIGNAL", "SUMMARY: AddressSanitizer",
+		"SUMMARY: UndefinedBehaviorSanitizer", "SUMMARY: LeakSanitizer",
+		"SUMMARY: ThreadSanitizer", "SUMMARY: MemorySanitizer", NULL,
+	};
+
+	for (int i = 0; marks[i]; i++)
+		if (strstr(out, marks[i]))
+			return true;
+	return false;
+}
+
+/* The run in sl ended (status from waitpid, or timed out). */
+static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
+{
+	struct tc_case *c = &r->s->cases[sl->ci];
+	const char *path = r->s->scripts[c->script];
+	struct strbuf sb = STRBUF_INIT;
+	enum tc_outcome out;
+	int code;
+	char *msg;
+
+	c->seconds = since(&sl->start);
+	sl->ci = -1;
+	if (timed_out) {
+		strbuf_addf(&sb, "%s: error: timed out after %d s\n", path, r->o->timeout_s);
+		say(r, c, sb.buf);
+		out = TC_OUT_TIMEOUT;
+		code = TC_EXIT_FAIL;
+		msg = first_line(sb.buf);
+	} else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == TC_EXIT_CRASH) ||
+		   (WIFEXITED(status) && WEXITSTATUS(status) > TC_EXIT_ENV) ||
+		   sanitizer_report(c->output.buf)) {
+		if (WIFSIGNALED(status))
+			strbuf_addf(&sb, "%s: error: tcpconform crashed running this script (signal %d)\n",
+				    path, WTERMSIG(status));
+		else if (sanitizer_report(c->output.buf))
+			strbuf_addf(&sb, "%s: error: tcpconform crashed running this script (sanitizer report, exit status %d)\n",
+				    path, WEXITSTATUS(status));
+		else
+			strbuf_addf(&sb, "%s: error: tcpconform crashed running this script (exit status %d)\n",
+				    path, WEXITSTATUS(status));
+		say(r, c, sb.buf);
+		c->crashed = true;
+		out = TC_OUT_ERROR;
+		code = TC_EXIT_CRASH;
+		msg = first_line(sb.buf);
+	} else {
+		code = WEXITSTATUS(status);
+		out = code == TC_EXIT_PASS ? TC_OUT_PASS :
+		      code == TC_EXIT_FAIL ? TC_OUT_FAIL : TC_OUT_ERROR;
+		msg = NULL;
+		if (code != TC_EXIT_PASS)
+			msg = first_line(sl->res.len ? sl->res.buf :
+					 c->output.len ? c->output.buf : "(no message)");
+	}
+	strbuf_release(&sb);
+	if ((out == TC_OUT_FAIL || out == TC_OUT_TIMEOUT) && retry(r, c, msg))
+		return;
+	if (out == TC_OUT_PASS && c->flaky_message)
+		c->flaky = true;
+	finish(r, c, out, code, msg);
+}
+
+static void interrupt(struct run *r, struct slot *sl)
+{
+	struct tc_case *c = &r->s->cases[sl->ci];
+	struct strbuf sb = STRBUF_INIT;
+
+	reap(r, sl);
+	c->seconds = since(&sl->start);
+	strbuf_addf(&sb, "%s: error: interrupted\n", r->s->scripts[c->script]);
+	say(r, c, sb.buf);
+	strbuf_release(&sb);
+	c->outcome = TC_OUT_NONE;
+	sl->ci = -1;
+}
+
+static int make_dirs(const struct run *r, struct tc_error *err)
+{
+	if (!r->o->pcap_dir)
+		return 0;
+	if (mkdir(r->o->pcap_dir, 0755) < 0 && errno != EEXIST)
+		return tc_error_set(err, TC_ERR_ENV, "cannot make directory '%s': %s",
+				    r->o->pcap_dir, strerror(errno));
+	for (int i = 0; i < r->s->n_columns; i++) {
+		struct strbuf d = STRBUF_INIT;
+		int rc;
+
+		if (r->s->columns[i].ip_version != 4)
+			continue;	/* never runs yet */
+		strbuf_addf(&d, "%s/%s", r->o->pcap_dir, r->s->columns[i].label);
+		rc = mkdir(d.buf, 0755);
+		if (rc < 0 && errno != EEXIST) {
+			tc_error_set(err, TC_ERR_ENV, "cannot make directory '%s': %s",
+				     d.buf, strerror(errno));
+			strbuf_release(&d);
+			return -1;
+		}
+		strbuf_release(&d);
+	}
+	return 0;
+}
+
+int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
+		 struct tc_error *err)
+{
+	static volatile sig_atomic_t never;
+	struct tc_run_opts opts = *o;
+	struct run r;
+	struct pollfd *pfd;
+	int running = 0, ret = -1;
+
+	if (!opts.stop)
+		opts.stop = &never;
+	if (opts.jobs < 1)
+		opts.jobs = 1;
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.parent = getpid();
+	r.o = &opts;
+	clock_gettime(CLOCK_REALTIME, &s->started);
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	if (make_dirs(&r, err) < 0)
+		return -1;
+	r.slots = xrealloc(NULL, (size_t)opts.jobs * sizeof(*r.slots));
+	for (int i = 0; i < opts.jobs; i++) {
+		r.slots[i].ci = -1;
+		r.slots[i].out_fd = r.slots[i].res_fd = -1;
+		strbuf_init(&r.slots[i].res);
+	}
+	/* Room in front for each retry of each case. */
+	r.q_head = s->n_cases * (opts.retries + 1);
+	r.queue = xrealloc(NULL, (size_t)(r.q_head + s->n_cases) * sizeof(*r.queue));
+	for (int i = 0; i < s->n_cases; i++)
+		r.queue[r.q_head + i] = i;
+	r.q_len = s->n_cases;
+	pfd = xrealloc(NULL, (size_t)(2 * opts.jobs) * sizeof(*pfd));
+
+	for (;;) {
+		int np = 0;
+
+		if (*opts.stop) {
+			for (int i = 0; i < opts.jobs; i++)
+				if (r.slots[i].ci >= 0)
+					interrupt(&r, &r.slots[i]);
+			s->interrupted = true;
+			break;
+		}
+		for (int i = 0; i < opts.jobs && r.q_len && !*opts.stop; i++) {
+			if (r.slots[i].ci >= 0)
+				continue;
+			/* Making namespaces is CPU-heavy and serialized in the
+			 * kernel: spread the starts so that one run's setup does
+			 * not delay another's timed events. */
+			if (running && since(&r.last_start) * 1000 < TC_RUN_START_GAP_MS)
+				break;
+			r.q_len--;
+			if (start(&r, &r.slots[i], r.queue[r.q_head++], err) < 0)
+				goto out;
+			if (r.slots[i].ci >= 0) {
+				running++;
+				clock_gettime(CLOCK_MONOTONIC, &r.last_start);
+			} else {
+				i--;	/* settled without a run: fill this slot again */
+			}
+		}
+		if (!running && !r.q_len)
+			break;
+		for (int i = 0; i < opts.jobs; i++) {
+			struct slot *sl = &r.slots[i];
+
+			if (sl->ci < 0)
+				continue;
+			if (sl->out_fd >= 0)
+				pfd[np++] = (struct pollfd){ .fd = sl->out_fd, .events = POLLIN };
+			if (sl->res_fd >= 0)
+				pfd[np++] = (struct pollfd){ .fd = sl->res_fd, .events = POLLIN };
+		}
+		/* Pipes wake us for output and at exit (EOF); the timeout
+		 * catches a child whose commands keep its pipes open. */
+		poll(pfd, (nfds_t)np, r.q_len && running < opts.jobs ? 5 : 20);
+		for (int i = 0; i < opts.jobs; i++) {
+			struct slot *sl = &r.slots[i];
+			siginfo_t si;
+
+			if (sl->ci < 0)
+				continue;
+			drain(&r, sl);
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_PID, (id_t)sl->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			    si.si_pid == sl->pid) {
+				int status = reap(&r, sl);
+
+				running--;
+				settle(&r, sl, status, false);
+			} else if (since(&sl->start) >= opts.timeout_s) {
+				reap(&r, sl);
+				running--;
+				settle(&r, sl, 0, true);
+			}
+		}
+	}
+	ret = 0;
+out:
+	if (ret < 0) {
+		for (int i = 0; i < opts.jobs; i++)
+			if (r.slots[i].ci >= 0)
+				interrupt(&r, &r.slots[i]);
+	}
+	s->seconds = since(&r.t0);
+	for (int i = 0; i < opts.jobs; i++)
+		strbuf_release(&r.slots[i].res);
+	free(r.slots);
+	free(r.queue);
+	free(pfd);
+	return ret;
+}

@@ -1,0 +1,182 @@
+/*
+ * runner.h: the suite runner: scripts times profiles, N runs at a time.
+ *
+ * A suite is a list of scripts (files, and directories searched
+ * recursively for *.pkt in byte order of their paths) and a list of
+ * columns: one per profile and IP version.  Each (script, column) pair is
+ * a case; the cases are numbered script-major, so the order is stable and
+ * does not depend on how many run at once.  --shard K/N keeps the cases
+ * whose number is K-1 modulo N.
+ *
+ * Runs start at least TC_RUN_START_GAP_MS apart: making two namespaces
+ * and a veth pair is CPU-heavy and serialized in the kernel (rtnl), and
+ * many setups at once delay the timed events of the runs already going
+ * (a few milliseconds of tolerance), so outcomes would depend on --jobs.
+ * Once set up, a run mostly sleeps, so many can be in flight.
+ *
+ * Each run is one forked child: it moves itself into fresh namespaces
+ * (tc_engine_run), in a process group of its own, so a timeout or an
+ * interrupt kills the run and every command it started with one
+ * kill(-pgid).  The child's stderr (and, in suite mode, its stdout) comes
+ * back through a pipe; the first line of its error message comes back
+ * through a second one.  Nothing outlives the run: the namespaces are
+ * unnamed and die with their last process.
+ *
+ * A script is parsed once, in the parent, when its first case starts; a
+ * script that does not parse is an error outcome in every column.
+ *
+ * Outcomes: pass, fail (exit 1), error (a bad script, exit 2; a crash; an
+ * environment failure, exit 4), timeout (the per-run limit), skip (with a
+ * reason: an IPv6 script or column, not supported yet).  With retries, a
+ * fail or timeout runs again; a later pass makes the case flaky (its
+ * outcome is pass).  The baseline fields are filled by baseline.c.
+ *
+ * Ownership: struct tc_suite owns its scripts, columns and cases; the
+ * profiles are borrowed.  Nothing here exits or prints in the calling
+ * process: callbacks report progress to the caller, which prints.  Only
+ * the forked child of a run writes (its error message, to its own stderr,
+ * which is the pipe) and ends with _exit().
+ */
+#ifndef TC_RUNNER_H
+#define TC_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "config.h"
+#include "profile.h"
+#include "strbuf.h"
+
+struct tc_error;
+
+#define TC_RUN_START_GAP_MS 25
+
+enum tc_outcome {
+	TC_OUT_NONE = 0,	/* not run (interrupted) */
+	TC_OUT_PASS,
+	TC_OUT_FAIL,
+	TC_OUT_ERROR,
+	TC_OUT_TIMEOUT,
+	TC_OUT_SKIP,
+};
+
+/* "pass", "fail", ... ("none" for TC_OUT_NONE). */
+const char *tc_outcome_name(enum tc_outcome o);
+/* The outcome named s, or -1. */
+int tc_outcome_parse(const char *s);
+
+/* How a finished case compares with the baseline (baseline.c). */
+enum tc_judgement {
+	TC_BL_NONE = 0,		/* no baseline given */
+	TC_BL_SAME,		/* as recorded */
+	TC_BL_DIFF,		/* differs, or not recorded */
+};
+
+struct tc_column {
+	int profile;		/* index into the suite's profiles */
+	int ip_version;		/* 4, 6, or 46 (IPv4-mapped IPv6) */
+	char *label;		/* "rfc-strict", "rfc-strict/ipv6" */
+};
+
+struct tc_case {
+	int script;		/* index into scripts */
+	int column;		/* index into columns */
+	int number;		/* 1-based, in the whole suite before sharding */
+
+	enum tc_outcome outcome;
+	int exit_code;		/* error.h's code for this run: 0..4 */
+	bool crashed;		/* a signal or exit 3: never expected */
+	bool flaky;		/* passed on a retry */
+	int attempts;
+	char *message;		/* the first failing line, or the skip reason */
+	char *flaky_message;	/* the first attempt's failure, when flaky */
+	struct strbuf output;	/* what the run printed (every attempt) */
+	double seconds;		/* the last attempt's wall time */
+	double started;		/* seconds since the suite started */
+	char *pcap;		/* the kept capture, or NULL */
+
+	enum tc_judgement judgement;
+	int bl_outcome;		/* the recorded outcome, or -1 */
+	const char *bl_reason;	/* the recorded reason, or NULL; borrowed */
+};
+
+struct tc_suite {
+	char **scripts;
+	int n_scripts;
+	struct tc_profile **profiles;	/* borrowed */
+	int n_profiles;
+	struct tc_column *columns;
+	int n_columns;
+	struct tc_case *cases;		/* the selected cases, in order */
+	int n_cases;
+	int n_total;			/* cases before sharding */
+	int shard_k, shard_n;		/* 1/1 when not sharded */
+
+	char kernel_release[128];	/* uname */
+	char kernel_version[256];
+	char machine[72];
+	struct timespec started;	/* CLOCK_REALTIME */
+	double seconds;
+	bool interrupted;
+
+	struct tc_prep *prep;		/* per script, private to runner.c */
+};
+
+/* A config option from the command line: applied after the script's own
+ * option lines, so it wins. */
+struct tc_opt_pair {
+	const char *name;
+	const char *value;
+};
+
+struct tc_run_opts {
+	int jobs;		/* runs at once, >= 1 */
+	int timeout_s;		/* per run */
+	int retries;		/* reruns of a fail or timeout */
+	const struct tc_opt_pair *opts;
+	int n_opts;
+	const char *pcap_dir;	/* absolute; NULL: no captures */
+	bool pcap_on_fail;	/* keep captures of runs that did not pass */
+	/* Single-run compatibility: the child's stdout stays ours and its
+	 * stderr is handed to on_output as it comes. */
+	bool stream;
+
+	void (*on_start)(void *arg, const struct tc_suite *s, const struct tc_case *c);
+	void (*on_output)(void *arg, const struct tc_case *c, const char *buf, size_t len);
+	void (*on_done)(void *arg, const struct tc_suite *s, struct tc_case *c);
+	void *arg;
+	volatile sig_atomic_t *stop;	/* set from a signal handler: stop now */
+};
+
+void tc_suite_init(struct tc_suite *s);
+void tc_suite_release(struct tc_suite *s);
+
+/*
+ * Add a script file, or every *.pkt under a directory (recursively, dot
+ * entries skipped, symlinked directories not followed).  A path that is
+ * not a directory is taken as a script as given (a missing file is then
+ * an error outcome when it is parsed).  Returns 0, or -1 with err
+ * (TC_ERR_SCRIPT) for a directory that cannot be read or holds no script.
+ */
+int tc_suite_add_path(struct tc_suite *s, const char *path, struct tc_error *err);
+
+/*
+ * Make the columns (each profile, times each IP version in ip_versions)
+ * and the cases, then keep shard k of n (1 <= k <= n).  Also reads the
+ * kernel's release.  Returns 0, or -1 with err.
+ */
+int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profiles,
+		  const int *ip_versions, int n_ip_versions, int shard_k, int shard_n,
+		  struct tc_error *err);
+
+/*
+ * Run every case.  Returns 0 when every case ran or was skipped, or when
+ * *opts->stop was set (then s->interrupted is true and unfinished cases
+ * keep TC_OUT_NONE); -1 with err (TC_ERR_ENV) when the runner itself
+ * cannot go on (fork or pipe failed).
+ */
+int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *opts,
+		 struct tc_error *err);
+
+#endif
