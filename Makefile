@@ -5,6 +5,8 @@
 #   make check      unit tests, parser golden tests, end-to-end tests
 #   make example    install, build and run the bundled example scripts
 #   make install    install tcpconform under $(PREFIX)
+#   make conformance  run scripts/ under every profile, write doc/conformance.md
+#   make baseline   rerecord scripts/baseline.txt on this kernel
 #
 #   V=1             show full commands
 #   DEVELOPER=1     warnings are errors (CI sets it)
@@ -88,6 +90,22 @@ check: deps $(BIN) unit
 example: deps tcpconform
 	./tcpconform examples/*.pkt && echo "examples: all passed"
 
+# The shipped suite under every shipped profile: doc/conformance.md is
+# generated from that run (tools/conformance-doc), never typed by hand.
+PROFILES = $(sort $(wildcard scripts/profiles/*.sysctl))
+PROFILE_ARGS = $(foreach p,$(PROFILES),--profile $(p))
+
+conformance: deps tcpconform
+	@mkdir -p $(B)
+	./tcpconform $(PROFILE_ARGS) --json $(B)/conformance.json scripts/; test $$? -le 1
+	tools/conformance-doc --json $(B)/conformance.json --claims doc/tcp-claims.md \
+		-o doc/conformance.md
+
+# Record this kernel's outcomes as the shipped baseline (reasons are kept).
+baseline: deps tcpconform
+	./tcpconform $(PROFILE_ARGS) $(if $(wildcard scripts/baseline.txt),--baseline scripts/baseline.txt) \
+		--write-baseline scripts/baseline.txt scripts/; test $$? -le 1
+
 deps:
 	./tests/install-deps
 
@@ -98,7 +116,7 @@ install: tcpconform
 clean:
 	rm -rf $(B) tcpconform
 
-.PHONY: all check deps install clean unit example
+.PHONY: all check deps install clean unit example conformance baseline
 .DELETE_ON_ERROR:
 
 -include $(wildcard $(B)/*.d $(B)/tests/*.d)
