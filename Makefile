@@ -112,6 +112,7 @@ deps:
 install: tcpconform
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 tcpconform $(DESTDIR)$(PREFIX)/bin/tcpconform
+	ln -sf tcpconform $(DESTDIR)$(PREFIX)/bin/packetdrill
 
 clean:
 	rm -rf $(B) tcpconform

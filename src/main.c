@@ -128,7 +128,7 @@ static void usage(FILE *f)
 		"\n"
 		"Options (also valid as a script's option lines):\n%s"
 		"  -D NAME=VALUE\n      same as --define=NAME=VALUE\n"
-		"  -v\n      same as --verbose\n"
+		"  -v, -vv, -vvv\n      same as --verbose\n"
 		"\n"
 		"Command-line only:\n",
 		sb.buf);
@@ -297,7 +297,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			printf("tcpconform %s\n", TC_VERSION);
 			return 1;
 		}
-		if (!strcmp(a, "-v")) {
+		/* -v, and packetdrill's -vv, -vvv (google's run_all.py). */
+		if (a[0] == '-' && a[1] == 'v' && !a[strspn(a + 1, "v") + 1]) {
 			if (add_opt(cli, "verbose", NULL) < 0)
 				return -1;
 			continue;
