@@ -74,6 +74,7 @@ struct engine {
 	int64_t prev_live_ns;		/* when the previous event finished */
 	int64_t prev_due_ns;		/* when the previous event was due */
 	bool prev_inbound;
+	int64_t prev_start_ns;	/* when the previous event's action began */
 
 	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
 	pcap_dumper_t *dump;
@@ -619,6 +620,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		add_packet_detail(e, err, exp, due, &seg, ts);
 		return e->cfg->non_fatal_packet ? 1 : -1;
 	}
+	ts = tc_seen_time(ts, e->prev_start_ns, e->prev_live_ns);
 	if (ev->time_type != TC_TIME_ANY) {
 		int c = tc_time_check(ts, due, due_end, tol);
 
@@ -954,6 +956,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			       ev->u.packet->dir == TC_DIR_INBOUND;
 		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
 		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
+		int64_t started = 0;
 		int rc = 0;
 
 		/* Script time and live due time of this event. */
@@ -1002,7 +1005,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			if (strict_drain(e, ev, 0, err) < 0)
 				return -1;
 			sleep_until(due);
-			finished = now_ns();
+			finished = started = now_ns();
 			if (finished > due + tol_us * 1000) {
 				static const char *const what[] = {
 					[TC_EVENT_PACKET] = "inbound packet",
@@ -1045,6 +1048,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			finished = now_ns();
 		}
 		e->prev_script_us = script_us;
+		e->prev_start_ns = outbound ? finished : started;
 		e->prev_live_ns = finished;
 		e->prev_due_ns = due;
 		e->prev_inbound = inbound;
@@ -1118,7 +1122,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 
 	e->start_ns = align_to_jiffy();
-	e->prev_live_ns = e->start_ns;
+	e->prev_live_ns = e->prev_start_ns = e->start_ns;
 	e->prev_due_ns = e->start_ns;
 	e->prev_script_us = 0;
 	e->sys.ts_start_ns = e->start_ns;
