@@ -69,6 +69,10 @@ static const struct opt options[] = {
 	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
 	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment" },
 	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
+	{ "realtime", OPT_INT, F(realtime), 0, 99,
+	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"
+	  "      runs' namespace setup and teardown do not delay its timed events (default 10;\n"
+	  "      0: ordinary scheduling; commands and python3 always run at ordinary priority)" },
 	{ "define", OPT_SPECIAL, 0, 0, 0, 0, "NAME=VALUE: replace the word NAME in the script" },
 	{ "mss", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
 	{ "speed", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect" },
@@ -95,6 +99,7 @@ void tc_config_init(struct tc_config *cfg)
 	cfg->remote_port = 40000;
 	cfg->capture_wait_usecs = 2000000;
 	cfg->any_wait_usecs = 30000000;
+	cfg->realtime = 10;
 }
 
 void tc_config_release(struct tc_config *cfg)

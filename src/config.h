@@ -49,6 +49,7 @@ struct tc_config {
 	bool non_fatal_packet;
 	bool verbose;
 	bool dry_run;
+	int realtime;			/* SCHED_FIFO priority of the engine, 0: off */
 	int64_t capture_wait_usecs;	/* extra wait for an outbound packet: 2 s */
 	int64_t any_wait_usecs;		/* cap for '*' times: 30 s */
 	/* Set by the suite runner; not owned by the config. */
