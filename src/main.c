@@ -171,8 +171,7 @@ static int set_ip_versions(struct cli *cli, const char *v)
 	snprintf(buf, sizeof(buf), "%s", v);
 	cli->n_ip_versions = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int iv = !strcmp(t, "ipv4") ? 4 : !strcmp(t, "ipv6") ? 6 :
-			 !strcmp(t, "ipv4-mapped-ipv6") ? 46 : 0;
+		int iv = tc_ip_version_parse(t);
 
 		if (!iv || cli->n_ip_versions == 3)
 			return bad_value("ip-versions", v,
@@ -281,7 +280,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->inputs = calloc((size_t)argc, sizeof(*cli->inputs));
 	cli->timeout_s = 600;
 	cli->shard_k = cli->shard_n = 1;
-	cli->ip_versions[0] = 4;
+	cli->ip_versions[0] = 0;	/* as each script says */
 	cli->n_ip_versions = 1;
 	if (!cli->inputs)
 		return -1;
