@@ -63,8 +63,9 @@ static const struct cli_opt {
 	{ "shard", 0, "K/N", true, O_SHARD,
 	  "run only the K-th of N interleaved slices of the cases (N CI jobs run each case once)" },
 	{ "ip-versions", 0, "LIST", true, O_IP_VERSIONS,
-	  "ipv4,ipv6,ipv4-mapped-ipv6: a column per profile and version (default ipv4;\n"
-	  "      IPv6 is not supported yet: those runs are skipped)" },
+	  "ipv4,ipv6,ipv4-mapped-ipv6: a column per profile and version, each run with\n"
+	  "      --ip_version set (ipv6 also with --mtu=1520); the default is one column\n"
+	  "      that runs each script as its own option lines say" },
 	{ "tap", 0, NULL, true, O_TAP,
 	  "write TAP version 13 on stdout (prove, kselftest KTAP); the summary goes to stderr" },
 	{ "junit", 0, "FILE", true, O_JUNIT,

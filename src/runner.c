@@ -571,15 +571,6 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		config_fail(r, c, &cerr);
 		return 0;
 	}
-	if (cfg.ip_version == TC_IPV6) {
-		struct strbuf sb = STRBUF_INIT;
-
-		strbuf_addf(&sb, "ip version '%s' is not supported yet",
-			    tc_ip_version_name(cfg.ip_version));
-		finish(r, c, TC_OUT_SKIP, TC_EXIT_PASS, strbuf_detach(&sb));
-		tc_config_release(&cfg);
-		return 0;
-	}
 	if (cfg.dry_run) {
 		finish(r, c, TC_OUT_PASS, TC_EXIT_PASS, NULL);
 		tc_config_release(&cfg);
