@@ -528,6 +528,47 @@ fail:
 	return -1;
 }
 
+/* Whether path's file name ends with suffix ("v4.pkt"). */
+static bool name_ends(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), k = strlen(suffix);
+
+	return n >= k && !strcmp(path + n - k, suffix);
+}
+
+/*
+ * Under --variants, why script s at path has no variant in IP version v
+ * (a new string), or NULL when it runs in it.  run_all.py's rules: a file
+ * whose name ends in v6.pkt runs only over IPv6, one ending in v4.pkt
+ * never; and (ours) a script whose own --ip_version line names a version
+ * runs only in that one.
+ */
+static char *variant_skip(const char *path, const struct tc_script *s, int v)
+{
+	const struct tc_script_option *pin = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v)
+		return NULL;
+	if (name_ends(path, "v6.pkt") && v != TC_IPV6) {
+		strbuf_addstr(&sb, "a *v6.pkt script runs only as ipv6");
+		return strbuf_detach(&sb);
+	}
+	if (name_ends(path, "v4.pkt") && v == TC_IPV6) {
+		strbuf_addstr(&sb, "a *v4.pkt script does not run as ipv6");
+		return strbuf_detach(&sb);
+	}
+	for (int k = 0; k < s->n_options; k++)
+		if (!strcmp(s->options[k].name, "ip_version") && s->options[k].value)
+			pin = &s->options[k];
+	if (pin && tc_ip_version_parse(pin->value) != v) {
+		strbuf_addf(&sb, "pinned to %s by its option line %d", pin->value,
+			    pin->line);
+		return strbuf_detach(&sb);
+	}
+	return NULL;
+}
+
 /* Settle case c without a run: an error in its configuration. */
 static void config_fail(struct run *r, struct tc_case *c, const struct tc_error *err)
 {
@@ -565,6 +606,15 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		       p->state == PREP_ERROR ? p->exit_code : TC_EXIT_PASS,
 		       xstrdup(p->message));
 		return 0;
+	}
+	if (r->o->variants) {
+		char *why = variant_skip(p->script->path, p->script,
+					 r->s->columns[c->column].ip_version);
+
+		if (why) {
+			finish(r, c, TC_OUT_SKIP, TC_EXIT_PASS, why);
+			return 0;
+		}
 	}
 	tc_error_clear(&cerr);
 	if (case_config(r, c, &cfg, &cerr) < 0) {

@@ -139,6 +139,11 @@ struct tc_run_opts {
 	int n_opts;
 	const char *pcap_dir;	/* absolute; NULL: no captures */
 	bool pcap_on_fail;	/* keep captures of runs that did not pass */
+	/* --variants: a case whose column's IP version the script does not
+	 * run in (run_all.py's rules: a *v4.pkt file has no ipv6 variant, a
+	 * *v6.pkt file only that one; an --ip_version line pins its version)
+	 * is skipped, with the reason. */
+	bool variants;
 	/* Single-run compatibility: the child's stdout stays ours and its
 	 * stderr is handed to on_output as it comes. */
 	bool stream;
