@@ -52,6 +52,8 @@ int tc_outcome_parse(const char *s)
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
 
+#define N_IP_SLOTS 4	/* as the script says, ipv4, ipv4-mapped-ipv6, ipv6 */
+
 struct tc_prep {
 	enum prep_state state;
 	struct tc_script *script;
@@ -88,16 +90,15 @@ void tc_suite_init(struct tc_suite *s)
 
 void tc_suite_release(struct tc_suite *s)
 {
-	for (int i = 0; i < s->n_scripts; i++) {
-		if (s->prep) {
-			tc_script_free(s->prep[i].script);
-			if (s->prep[i].cfg_init)
-				tc_config_release(&s->prep[i].cfg);
-			free(s->prep[i].message);
-			free(s->prep[i].text);
-		}
-		free(s->scripts[i]);
+	for (int i = 0; s->prep && i < s->n_scripts * N_IP_SLOTS; i++) {
+		tc_script_free(s->prep[i].script);
+		if (s->prep[i].cfg_init)
+			tc_config_release(&s->prep[i].cfg);
+		free(s->prep[i].message);
+		free(s->prep[i].text);
 	}
+	for (int i = 0; i < s->n_scripts; i++)
+		free(s->scripts[i]);
 	free(s->prep);
 	free(s->scripts);
 	for (int i = 0; i < s->n_columns; i++)
@@ -248,8 +249,8 @@ int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profil
 			strbuf_init(&tc->output);
 		}
 	}
-	s->prep = xrealloc(NULL, (size_t)s->n_scripts * sizeof(*s->prep));
-	memset(s->prep, 0, (size_t)s->n_scripts * sizeof(*s->prep));
+	s->prep = xrealloc(NULL, (size_t)s->n_scripts * N_IP_SLOTS * sizeof(*s->prep));
+	memset(s->prep, 0, (size_t)s->n_scripts * N_IP_SLOTS * sizeof(*s->prep));
 	if (uname(&u) == 0) {
 		snprintf(s->kernel_release, sizeof(s->kernel_release), "%s", u.release);
 		snprintf(s->kernel_version, sizeof(s->kernel_version), "%s", u.version);
@@ -281,10 +282,51 @@ static void prep_fail(struct tc_prep *p, const struct tc_error *err)
 	p->text = strbuf_detach(&sb);
 }
 
-static void prep_script(struct tc_suite *s, int i, const struct tc_run_opts *o)
+/*
+ * A script is parsed once per IP version its columns force (slot 0: as
+ * its own option lines say), since the public runners define symbols per
+ * variant and definitions apply while parsing.
+ */
+static int ip_slot(int ip_version)
 {
-	struct tc_prep *p = &s->prep[i];
-	const char *path = s->scripts[i];
+	switch (ip_version) {
+	case TC_IPV4:
+		return 1;
+	case TC_IPV4_MAPPED_IPV6:
+		return 2;
+	case TC_IPV6:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+static struct tc_prep *prep_of(const struct tc_suite *s, const struct tc_case *c)
+{
+	return &s->prep[c->script * N_IP_SLOTS + ip_slot(s->columns[c->column].ip_version)];
+}
+
+/*
+ * The definitions google's run_all.py gives each variant (the kernel
+ * selftests' ksft_runner.sh gives the CMSG ones too), so that the
+ * corpora's scripts parse as they do there.  A -D on the command line
+ * overrides them.
+ */
+static const char *const variant_defines[N_IP_SLOTS][5] = {
+	[1] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
+		"CMSG_LEVEL_IP=SOL_IP", "CMSG_TYPE_RECVERR=IP_RECVERR", NULL },
+	[2] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
+		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+	[3] = { "TFO_COOKIE=c1d1e9742a47a9bc",
+		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+};
+
+static void prep_script(struct tc_suite *s, const struct tc_case *c,
+			const struct tc_run_opts *o)
+{
+	struct tc_prep *p = prep_of(s, c);
+	const char *path = s->scripts[c->script];
+	int slot = ip_slot(s->columns[c->column].ip_version);
 	struct tc_error err;
 	struct tc_config defs;
 
@@ -292,6 +334,8 @@ static void prep_script(struct tc_suite *s, int i, const struct tc_run_opts *o)
 	/* -D definitions apply while parsing, so gather them first.  main()
 	 * has checked every command-line option already. */
 	tc_config_init(&defs);
+	for (const char *const *d = variant_defines[slot]; *d; d++)
+		tc_config_set(&defs, "define", *d, &err);
 	for (int k = 0; k < o->n_opts; k++)
 		tc_config_set(&defs, o->opts[k].name, o->opts[k].value, &err);
 	tc_error_clear(&err);
@@ -449,7 +493,7 @@ static void start_guard(void)
 static void child(struct run *r, const struct tc_case *c, const struct tc_config *ccfg,
 		  int out_w, int res_w)
 {
-	const struct tc_prep *p = &r->s->prep[c->script];
+	const struct tc_prep *p = prep_of(r->s, c);
 	const struct tc_profile *prof = r->s->profiles[r->s->columns[c->column].profile];
 	struct tc_config cfg = *ccfg;	/* this process's own copy */
 	struct strbuf sb = STRBUF_INIT;
@@ -501,7 +545,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 static int case_config(const struct run *r, const struct tc_case *c,
 		       struct tc_config *cfg, struct tc_error *err)
 {
-	const struct tc_prep *p = &r->s->prep[c->script];
+	const struct tc_prep *p = prep_of(r->s, c);
 	int v = r->s->columns[c->column].ip_version;
 
 	tc_config_init(cfg);
@@ -587,14 +631,14 @@ static void config_fail(struct run *r, struct tc_case *c, const struct tc_error 
 static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 {
 	struct tc_case *c = &r->s->cases[ci];
-	struct tc_prep *p = &r->s->prep[c->script];
+	struct tc_prep *p = prep_of(r->s, c);
 	struct tc_config cfg;
 	struct tc_error cerr;
 	int outp[2], resp[2], e;
 	pid_t pid;
 
 	if (p->state == PREP_TODO)
-		prep_script(r->s, c->script, r->o);
+		prep_script(r->s, c, r->o);
 	c->started = since(&r->t0);
 	c->attempts++;
 	if (p->state == PREP_ERROR || p->state == PREP_SKIP) {
