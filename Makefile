@@ -36,6 +36,13 @@ GEN_CFLAGS := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare \
 
 LIBS := -lnet -lpcap -lmnl -lpthread
 
+# The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
+# VM), embedded in the library by src/guest/blob.S.
+INIT_SRCS := src/guest/init.c src/vmjob.c src/strbuf.c src/error.c
+INIT_OBJS := $(patsubst src/%.c,$(B)/init-objs/%.o,$(INIT_SRCS))
+INIT_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -D_GNU_SOURCE -Isrc -MMD -MP \
+	$(if $(filter 1,$(DEVELOPER)),-Werror)
+
 ifneq ($(V),1)
 Q = @
 QUIET_CC = @echo '   CC      ' $@;
@@ -46,7 +53,7 @@ endif
 # Every src/*.c except main.c goes into the library that tests link too.
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS)) \
-	$(if $(wildcard grammar/parser.y),$(B)/parser.o $(B)/lexer.o)
+	$(if $(wildcard grammar/parser.y),$(B)/parser.o $(B)/lexer.o) $(B)/init-blob.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
@@ -61,6 +68,16 @@ $(B)/libtc.a: $(LIB_OBJS)
 $(B)/%.o: src/%.c | $(if $(wildcard grammar/parser.y),$(B)/parser.h)
 	@mkdir -p $(@D)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/init-objs/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(INIT_CFLAGS) -c -o $@ $<
+
+$(B)/tcinit: $(INIT_OBJS)
+	$(QUIET_LINK)$(CC) -static -s -o $@ $^
+
+$(B)/init-blob.o: src/guest/blob.S $(B)/tcinit
+	$(QUIET_CC)$(CC) -c -DTC_INIT_PATH='"$(B)/tcinit"' -o $@ $<
 
 $(B)/parser.c $(B)/parser.h: grammar/parser.y
 	@mkdir -p $(B)
@@ -120,4 +137,4 @@ clean:
 .PHONY: all check deps install clean unit example conformance baseline
 .DELETE_ON_ERROR:
 
--include $(wildcard $(B)/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/init-objs/*.d $(B)/init-objs/*/*.d)
