@@ -38,7 +38,7 @@ LIBS := -lnet -lpcap -lmnl -lpthread
 
 # The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
 # VM), embedded in the library by src/guest/blob.S.
-INIT_SRCS := src/guest/init.c src/vmjob.c src/strbuf.c src/error.c
+INIT_SRCS := src/guest/init.c src/vmjob.c src/fsutil.c src/strbuf.c src/error.c
 INIT_OBJS := $(patsubst src/%.c,$(B)/init-objs/%.o,$(INIT_SRCS))
 INIT_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -D_GNU_SOURCE -Isrc -MMD -MP \
 	$(if $(filter 1,$(DEVELOPER)),-Werror)
@@ -100,8 +100,24 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
 
 unit: $(UNIT_BINS)
 
-check: deps $(BIN) unit
-	TCPCONFORM=$(abspath $(BIN)) B=$(B) ./tests/run-all
+# The --kernel tests boot Debian's packaged kernel: fetched with apt-get
+# download and unpacked into the build directory once (never installed);
+# DEBIAN_KERNEL=DIR shares one copy between build directories.
+DEBIAN_KERNEL ?= $(B)/debian-kernel
+
+$(DEBIAN_KERNEL)/release:
+	tests/vm/fetch-kernel $(DEBIAN_KERNEL)
+
+# A kernel that hangs before init, for the --vm-timeout test.
+$(B)/tests/hang-kernel: tests/vm/hang.S
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) -m32 -nostdlib -static -Wl,-n -Wl,-Ttext=0x100000 \
+		-Wl,--build-id=none -o $@ $<
+
+vm-test-deps: $(DEBIAN_KERNEL)/release $(B)/tests/hang-kernel
+
+check: deps $(BIN) unit vm-test-deps
+	TCPCONFORM=$(abspath $(BIN)) B=$(B) DEBIAN_KERNEL=$(DEBIAN_KERNEL) ./tests/run-all
 
 # The README's first command: install, build, run the bundled example.
 example: deps tcpconform
@@ -134,7 +150,7 @@ install: tcpconform
 clean:
 	rm -rf $(B) tcpconform
 
-.PHONY: all check deps install clean unit example conformance baseline
+.PHONY: all check deps install clean unit example conformance baseline vm-test-deps
 .DELETE_ON_ERROR:
 
 -include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/init-objs/*.d $(B)/init-objs/*/*.d)

@@ -16,8 +16,7 @@
  *   6. move /dev, /proc, /sys into the new root, the result share to
  *      /run/tcpconform; bind the job's modules directory at
  *      /lib/modules/RELEASE (so modprobe and the kernel's module autoload
- *      find the modules of the kernel under test); bind each output's
- *      file or directory in the result share over its path;
+ *      find the modules of the kernel under test);
  *   7. switch root: move /newroot onto / and chroot there, in PID 1 itself.
  *      PID 1 shares its fs_struct with the kernel threads (CLONE_FS), so
  *      the usermode helpers (modprobe on a module autoload) run in the new
@@ -25,7 +24,11 @@
  *   8. run the job's command in a child, in its cwd, with a sane PATH,
  *      stdin /dev/null, stdout and stderr into the result share; reap
  *      every orphan meanwhile;
- *   9. write "exit N" or "signal N" to /run/tcpconform/status (the truth
+ *   9. copy each output the command wrote (--json, --pcap-dir, ...: its
+ *      path is in the overlay's upper layer) to the share's out/N, for
+ *      the host to put at the same path; a file there may have been
+ *      replaced by a rename, so nothing is bound over it;
+ *  10. write "exit N" or "signal N" to /run/tcpconform/status (the truth
  *      for the host), sync, and power off: the isa-debug-exit port ends
  *      QEMU at once, a reboot (QEMU runs with -no-reboot) if that fails.
  *
@@ -49,6 +52,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 #include "vmjob.h"
 
@@ -134,26 +138,12 @@ static void mkdirs(const char *path)
 	mkdir(buf, 0755);
 }
 
-static int read_all(const char *path, struct strbuf *sb)
-{
-	char buf[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(sb, buf, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
 static void load_modules(void)
 {
 	struct strbuf list = STRBUF_INIT;
 	char *save = NULL;
 
-	if (read_all("/modules.list", &list) < 0)
+	if (tc_read_file("/modules.list", &list) < 0)
 		return;		/* a kernel with the drivers built in */
 	for (char *p = strtok_r(list.buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
 		int fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -170,34 +160,23 @@ static void load_modules(void)
 	strbuf_release(&list);
 }
 
-/* Bind the result share's out/N over the output's path in the new root. */
-static void bind_output(int n, const struct tc_vmjob_out *o)
+/* After the command: what it wrote at an output's path (the overlay's
+ * upper layer has it) goes to the result share's out/N. */
+static void save_output(int upper, int n, const struct tc_vmjob_out *o)
 {
-	char src[256], dst[4096], parent[4096], *slash;
+	char dst[256], *real = realpath(o->path, NULL);
 	struct stat st;
+	int rc;
 
-	snprintf(src, sizeof(src), "/newroot" SHARE "/out/%d", n);
-	snprintf(dst, sizeof(dst), "/newroot%s", o->path);
-	if (o->kind == 'd') {
-		mkdirs(dst);
-	} else {
-		int fd;
-
-		/* A file whose directory does not exist stays unbound: the
-		 * command then fails to write it, as it would on the host. */
-		snprintf(parent, sizeof(parent), "%s", dst);
-		slash = strrchr(parent, '/');
-		if (slash)
-			*slash = '\0';
-		if (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode))
-			return;
-		fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return;
-		close(fd);
+	if (!real)
+		return;
+	snprintf(dst, sizeof(dst), SHARE "/out/%d", n);
+	if (fstatat(upper, real + 1, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		rc = o->kind == 'd' ? tc_copy_tree(real, dst) : tc_copy_file(real, dst);
+		if (rc < 0)
+			say("error: cannot save '%s': %s", o->path, strerror(errno));
 	}
-	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-		die("bind '%s' on '%s': %s", src, dst, strerror(errno));
+	free(real);
 }
 
 static char *env_add(const char *k, const char *v)
@@ -229,7 +208,7 @@ int main(void)
 	struct utsname u;
 	char status[64];
 	char *envp[8];
-	int n_env = 0, out_fd, err_fd, wst;
+	int n_env = 0, out_fd, err_fd, upper, wst;
 	pid_t child;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
@@ -246,7 +225,7 @@ int main(void)
 	do_mount("tcout", "/out", "9p", 0, P9_OPTS);
 	share = "/out";
 	tc_error_clear(&err);
-	if (read_all("/out/job", &jobtext) < 0)
+	if (tc_read_file("/out/job", &jobtext) < 0)
 		die("read job: %s", strerror(errno));
 	if (tc_vmjob_parse(jobtext.buf, jobtext.len, &job, &err) < 0)
 		die("%s", err.msg);
@@ -274,8 +253,9 @@ int main(void)
 		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 			die("bind '%s' on '%s': %s", job.modules, dst + 8, strerror(errno));
 	}
-	for (int i = 0; i < job.n_outs; i++)
-		bind_output(i, &job.outs[i]);
+	upper = open("/tmp/upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (upper < 0)
+		die("open the overlay's upper layer: %s", strerror(errno));
 
 	if (chdir("/newroot") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
 	    chroot(".") < 0 || chdir("/") < 0)
@@ -327,6 +307,8 @@ int main(void)
 		snprintf(status, sizeof(status), "exit %d\n", WEXITSTATUS(wst));
 	else
 		snprintf(status, sizeof(status), "signal %d\n", WTERMSIG(wst));
+	for (int i = 0; i < job.n_outs; i++)
+		save_output(upper, i, &job.outs[i]);
 	fsync(out_fd);
 	fsync(err_fd);
 	write_status(status);
