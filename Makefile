@@ -34,7 +34,7 @@ endif
 GEN_CFLAGS := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare \
 	-Wno-unused-parameter
 
-LIBS := -lnet -lpcap -lmnl -lpthread
+LIBS := -lnet -lpcap -lmnl -lpthread -lz
 
 # The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
 # VM), embedded in the library by src/guest/blob.S.

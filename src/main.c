@@ -29,6 +29,7 @@
 #include "report.h"
 #include "runner.h"
 #include "script.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "vm.h"
 
@@ -671,6 +672,31 @@ static int run_in_vm(const struct cli *cli, int argc, char **orig_argv)
 	return status;
 }
 
+/* Under TCG (set by our init in a --kernel guest) events run late by
+ * several milliseconds (README, "Timing under TCG"): the tolerance is
+ * raised unless the command line sets it, and the reports say so. */
+#define TCG_TOLERANCE_USECS "25000"
+
+static void environment_info(struct cli *cli, struct tc_suite *s)
+{
+	const char *accel = getenv("TCPCONFORM_ACCEL");
+	bool has_tol = false;
+
+	if (tc_sha256_gz_file("/proc/config.gz", s->config_sha256) < 0)
+		s->config_sha256[0] = '\0';
+	if (!accel || (strcmp(accel, "kvm") && strcmp(accel, "tcg")))
+		return;
+	snprintf(s->accel, sizeof(s->accel), "%s", accel);
+	for (int i = 0; i < cli->n_opts; i++)
+		has_tol |= !strcmp(cli->opts[i].name, "tolerance_usecs");
+	if (strcmp(accel, "tcg") || has_tol || add_opt(cli, "tolerance_usecs", TCG_TOLERANCE_USECS) < 0)
+		return;
+	snprintf(s->timing_note, sizeof(s->timing_note),
+		 "under TCG (an emulated CPU) the timing tolerance is %s us, not 4000, "
+		 "as if --tolerance_usecs=%s were given (give --tolerance_usecs to choose)",
+		 TCG_TOLERANCE_USECS, TCG_TOLERANCE_USECS);
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -716,6 +742,7 @@ int main(int argc, char **argv)
 		free(orig_argv);
 		return rc > 0 ? 0 : TC_EXIT_USAGE;
 	}
+	environment_info(&cli, &suite);
 	/* The command line's script options, checked once, before anything. */
 	tc_config_init(&check);
 	for (int i = 0; i < cli.n_opts; i++) {
@@ -841,6 +868,8 @@ int main(int argc, char **argv)
 	info.retries = ro.retries;
 	info.baseline_file = cli.baseline;
 	info.baseline_kernel = tc_baseline_kernel(bl);
+	info.baseline_config = tc_baseline_config(bl);
+	info.baseline_accel = tc_baseline_accel(bl);
 	info.argc = argc;
 	info.argv = argv;
 	if (cli.suite || suite.n_cases > 1)
@@ -866,6 +895,8 @@ int main(int argc, char **argv)
 		}
 	}
 	status = worse(status, suite_status(&cli, &suite));
+	if (suite.timing_note[0])
+		fprintf(stderr, "note: %s\n", suite.timing_note);
 out:
 	if (junit)
 		fclose(junit);

@@ -535,6 +535,21 @@ static void diagnose(struct run *r, enum end end, int qemu_status, const char *a
 	char line[1024];
 
 	first_line(r, "share/init-error", line, sizeof(line));
+	if (!line[0]) {
+		/* Before the result share is mounted, only the console has it. */
+		struct strbuf p = STRBUF_INIT, c = STRBUF_INIT;
+		const char *e;
+
+		tmp_path(r, &p, "console");
+		tc_read_file(p.buf, &c);
+		e = strstr(c.buf, "tcpconform-init: error: ");
+		if (e) {
+			e += strlen("tcpconform-init: error: ");
+			snprintf(line, sizeof(line), "%.*s", (int)strcspn(e, "\r\n"), e);
+		}
+		strbuf_release(&p);
+		strbuf_release(&c);
+	}
 	if (end == END_STOPPED) {
 		tc_error_set(err, TC_ERR_ENV, "interrupted: the guest was stopped");
 	} else if (end == END_TIMEOUT) {
