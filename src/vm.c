@@ -584,6 +584,9 @@ static void diagnose(struct run *r, enum end end, int qemu_status, const char *a
 				     WTERMSIG(qemu_status), line);
 		else if (line[0])
 			tc_error_set(err, TC_ERR_ENV, "QEMU failed: %s", line);
+		if (line[0] && strstr(line, "kernel"))
+			tc_error_detail(err, "is '%s' an x86 kernel image (arch/x86/boot/bzImage)?",
+					r->o->kernel);
 		else
 			tc_error_set(err, TC_ERR_ENV, "the kernel did not boot: it never started "
 				     "our init");
