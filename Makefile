@@ -101,9 +101,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libtc.a
 unit: $(UNIT_BINS)
 
 # The --kernel tests boot Debian's packaged kernel: fetched with apt-get
-# download and unpacked into the build directory once (never installed);
-# DEBIAN_KERNEL=DIR shares one copy between build directories.
-DEBIAN_KERNEL ?= $(B)/debian-kernel
+# download and unpacked into the default build directory once (never
+# installed), shared by every B= (the sanitizer build boots it too).
+DEBIAN_KERNEL ?= build/debian-kernel
 
 $(DEBIAN_KERNEL)/release:
 	tests/vm/fetch-kernel $(DEBIAN_KERNEL)
