@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "error.h"
 
 /* TCP_INFO fields Python blocks may read, by offset into struct tcp_info
@@ -172,6 +173,7 @@ static int run_python(const char *path, struct strbuf *out)
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		tc_ordinary_priority();
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);

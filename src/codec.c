@@ -109,6 +109,8 @@ static int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 
 /* ---- checksum ---- */
 
+enum { PROTO_TCP_PSEUDO = 6 };
+
 uint16_t tc_inet_csum(const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
@@ -120,6 +122,35 @@ uint16_t tc_inet_csum(const void *buf, size_t len)
 		sum += (uint32_t)b[i] << 8 | b[i + 1];
 	if (len & 1)
 		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* One's-complement sum of big-endian 16-bit words, not folded. */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *tcp, size_t len)
+{
+	size_t alen = ip_version == 6 ? 16 : 4;
+	uint32_t sum = 0;
+
+	/* Both pseudo-headers sum the same words: the addresses, the
+	 * upper-layer length (16 bits in IPv4, 32 in IPv6: the high half is
+	 * zero for any segment here) and the protocol number. */
+	sum = sum16(sum, src, alen);
+	sum = sum16(sum, dst, alen);
+	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
+	sum += PROTO_TCP_PSEUDO;
+	sum = sum16(sum, tcp, len);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;

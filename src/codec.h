@@ -106,4 +106,15 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 /* Internet checksum (RFC 1071) over buf, folded, as stored on the wire. */
 uint16_t tc_inet_csum(const void *buf, size_t len);
 
+/*
+ * The checksum of a TCP segment (header and payload, len bytes, its own
+ * checksum field included as it is) over the pseudo-header of its IP
+ * version (ip_version 4: RFC 9293 §3.1, 12 bytes; 6: RFC 8200 §8.1, 40
+ * bytes), src and dst being 4 or 16 bytes.  With the checksum field zero,
+ * this is the value to store there; over a segment that carries a correct
+ * checksum it is 0.
+ */
+uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *tcp, size_t len);
+
 #endif

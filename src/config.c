@@ -16,7 +16,7 @@ enum opt_type {
 	OPT_INT,	/* int or int64_t with bounds */
 	OPT_USECS,	/* int64_t microseconds */
 	OPT_PERCENT,	/* double 0..100 */
-	OPT_IPV4,	/* address string, optionally /prefix */
+	OPT_ADDR,	/* IPv4 or IPv6 address string, optionally /prefix */
 	OPT_SPECIAL,	/* handled in set_special() */
 	OPT_IGNORED,	/* accepted for packetdrill compatibility, no effect here */
 	OPT_IGNORED_FLAG,
@@ -45,22 +45,25 @@ static const struct opt options[] = {
 	{ "strict_segments", OPT_FLAG, F(strict_segments), 0, 1,
 	  "one captured segment per '>' line: no aggregation of GSO/TSO segments" },
 	{ "ip_version", OPT_SPECIAL, 0, 0, 0, 0,
-	  "ipv4 (ipv6 and ipv4-mapped-ipv6 are not supported yet)" },
-	{ "local_ip", OPT_IPV4, F(local_ip), 0, 0,
-	  "address of the kernel under test (default 192.168.0.1)" },
-	{ "remote_ip", OPT_IPV4, F(remote_ip), 0, 0,
-	  "address of the scripted remote end, optionally /prefix (default 192.0.2.1/24)" },
-	{ "gateway_ip", OPT_IPV4, F(gateway_ip), 0, 0,
+	  "ipv4 (default), ipv4-mapped-ipv6 (AF_INET6 sockets, IPv4 wire) or ipv6" },
+	{ "local_ip", OPT_ADDR, F(local_ip), 0, 0,
+	  "address of the kernel under test, optionally /prefix\n"
+	  "      (default 192.168.0.1; ipv6: fd3d:fa7b:d17d::1/48)" },
+	{ "remote_ip", OPT_ADDR, F(remote_ip), 0, 0,
+	  "address of the scripted remote end, optionally /prefix\n"
+	  "      (default 192.0.2.1/24; ipv6: 2001:db8::1/32)" },
+	{ "gateway_ip", OPT_ADDR, F(gateway_ip), 0, 0,
 	  "accepted; the route to the remote goes straight over tun0" },
 	{ "netmask_ip", OPT_SPECIAL, 0, 0, 0, 0,
-	  "netmask of the local address (default 255.255.0.0)" },
+	  "netmask of the local IPv4 address (default 255.255.0.0; ignored for ipv6)" },
 	{ "bind_port", OPT_INT, F(bind_port), 1, 65535,
 	  "port that bind(..., ...) uses (default 8080)" },
 	{ "connect_port", OPT_INT, F(connect_port), 1, 65535,
 	  "port that connect(..., ...) uses (default 8080)" },
 	{ "remote_port", OPT_INT, F(remote_port), 1, 65535,
 	  "the remote end's port for passive opens (default 40000)" },
-	{ "mtu", OPT_INT, F(mtu), 68, 65535, "MTU of tun0 (default 1500)" },
+	{ "mtu", OPT_INT, F(mtu), 68, 65535,
+	  "MTU of tun0 and its veth peer (default 1500; IPv6 needs at least 1280)" },
 	{ "tcp_ts_tick_usecs", OPT_USECS, F(tcp_ts_tick_usecs), 0, 1000000,
 	  "judge the kernel's TS val with this tick (default 0: not judged)" },
 	{ "tcp_ts_ecr_scaled", OPT_FLAG, F(tcp_ts_ecr_scaled), 0, 1,
@@ -69,6 +72,10 @@ static const struct opt options[] = {
 	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
 	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment" },
 	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
+	{ "realtime", OPT_INT, F(realtime), 0, 99,
+	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"
+	  "      runs' namespace setup and teardown do not delay its timed events (default 10;\n"
+	  "      0: ordinary scheduling; commands and python3 always run at ordinary priority)" },
 	{ "define", OPT_SPECIAL, 0, 0, 0, 0, "NAME=VALUE: replace the word NAME in the script" },
 	{ "mss", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
 	{ "speed", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect" },
@@ -84,9 +91,10 @@ void tc_config_init(struct tc_config *cfg)
 	cfg->tolerance_usecs = 4000;
 	cfg->tolerance_percent = 12.5;
 	cfg->strict_wait_usecs = 200000;
-	cfg->ip_version = 4;
+	cfg->ip_version = TC_IPV4;
 	strcpy(cfg->local_ip, "192.168.0.1");
 	cfg->local_prefix = 16;
+	cfg->netmask_prefix = 16;
 	strcpy(cfg->remote_ip, "192.0.2.1");
 	cfg->remote_prefix = 24;
 	strcpy(cfg->gateway_ip, "192.168.0.1");
@@ -95,6 +103,7 @@ void tc_config_init(struct tc_config *cfg)
 	cfg->remote_port = 40000;
 	cfg->capture_wait_usecs = 2000000;
 	cfg->any_wait_usecs = 30000000;
+	cfg->realtime = 10;
 }
 
 void tc_config_release(struct tc_config *cfg)
@@ -137,32 +146,60 @@ static int parse_int(const char *name, const char *v, int64_t min, int64_t max,
 	return 0;
 }
 
-static int set_ipv4(struct tc_config *cfg, const struct opt *o, const char *v,
+/* Index into cfg->src[] of an address option. */
+enum { SRC_LOCAL, SRC_REMOTE, SRC_GATEWAY, SRC_NETMASK };
+
+static int src_index(const char *name)
+{
+	if (!strcmp(name, "local_ip"))
+		return SRC_LOCAL;
+	if (!strcmp(name, "remote_ip"))
+		return SRC_REMOTE;
+	if (!strcmp(name, "gateway_ip"))
+		return SRC_GATEWAY;
+	if (!strcmp(name, "netmask_ip"))
+		return SRC_NETMASK;
+	return -1;
+}
+
+/* An IPv4 or IPv6 address, optionally /prefix; whether it is of the
+ * family the IP version needs is tc_config_finalize()'s to say. */
+static int set_addr(struct tc_config *cfg, const struct opt *o, const char *v,
 		    struct tc_error *err)
 {
 	char addr[64];
 	const char *slash = strchr(v, '/');
 	size_t n = slash ? (size_t)(slash - v) : strlen(v);
-	struct in_addr a;
+	struct in6_addr a;
+	int family = AF_INET, i = src_index(o->name);
 
 	if (n >= sizeof(addr))
 		n = sizeof(addr) - 1;
 	memcpy(addr, v, n);
 	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1)
-		return tc_error_set(err, TC_ERR_SCRIPT,
-				    "bad value '%s' for option '%s' (expected an IPv4 address)",
-				    v, o->name);
-	strcpy((char *)cfg + o->offset, addr);
+	if (inet_pton(AF_INET, addr, &a) != 1) {
+		if (inet_pton(AF_INET6, addr, &a) != 1)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "bad value '%s' for option '%s' (expected an IPv4 or IPv6 address)",
+					    v, o->name);
+		family = AF_INET6;
+	}
 	if (slash) {
 		int64_t p;
 
-		if (parse_int(o->name, slash + 1, 0, 32, &p, err) < 0)
+		if (parse_int(o->name, slash + 1, 0, family == AF_INET ? 32 : 128,
+			      &p, err) < 0)
 			return -1;
-		if (!strcmp(o->name, "remote_ip"))
+		if (i == SRC_REMOTE)
 			cfg->remote_prefix = (int)p;
-		else if (!strcmp(o->name, "local_ip"))
+		else if (i == SRC_LOCAL)
 			cfg->local_prefix = (int)p;
+	}
+	strcpy((char *)cfg + o->offset, addr);
+	if (i >= 0) {
+		cfg->src[i].set = true;
+		cfg->src[i].prefix_set = slash != NULL;
+		cfg->src[i].line = cfg->src[i].col = 0;
 	}
 	return 0;
 }
@@ -202,15 +239,13 @@ static int set_special(struct tc_config *cfg, const struct opt *o,
 		       const char *v, struct tc_error *err)
 {
 	if (!strcmp(o->name, "ip_version")) {
-		if (!strcmp(v, "ipv4")) {
-			cfg->ip_version = 4;
-			return 0;
-		}
-		if (!strcmp(v, "ipv6") || !strcmp(v, "ipv4-mapped-ipv6"))
+		int iv = tc_ip_version_parse(v);
+
+		if (!iv)
 			return tc_error_set(err, TC_ERR_SCRIPT,
-					    "ip version '%s' is not supported yet", v);
-		return tc_error_set(err, TC_ERR_SCRIPT,
-				    "bad value '%s' for option 'ip_version' (expected ipv4, ipv6 or ipv4-mapped-ipv6)", v);
+					    "bad value '%s' for option 'ip_version' (expected ipv4, ipv6 or ipv4-mapped-ipv6)", v);
+		cfg->ip_version = iv;
+		return 0;
 	}
 	if (!strcmp(o->name, "netmask_ip")) {
 		struct in_addr a;
@@ -228,7 +263,9 @@ static int set_special(struct tc_config *cfg, const struct opt *o,
 		if (m)
 			return tc_error_set(err, TC_ERR_SCRIPT,
 					    "bad value '%s' for option 'netmask_ip' (not a contiguous netmask)", v);
-		cfg->local_prefix = bits;
+		cfg->netmask_prefix = bits;
+		cfg->src[SRC_NETMASK].set = true;
+		cfg->src[SRC_NETMASK].line = cfg->src[SRC_NETMASK].col = 0;
 		return 0;
 	}
 	if (!strcmp(o->name, "non_fatal")) {
@@ -294,8 +331,8 @@ int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
 		*(double *)field = d;
 		return 0;
 	}
-	case OPT_IPV4:
-		return set_ipv4(cfg, o, value, err);
+	case OPT_ADDR:
+		return set_addr(cfg, o, value, err);
 	case OPT_SPECIAL:
 		return set_special(cfg, o, value, err);
 	case OPT_IGNORED:
@@ -313,13 +350,97 @@ int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
 	for (int i = 0; i < s->n_options; i++) {
 		const struct tc_script_option *so = &s->options[i];
 
+		int k = src_index(so->name);
+
 		if (tc_config_set(cfg, so->name, so->value, err) < 0) {
 			err->file = s->path;
 			err->line = so->line;
 			err->col = so->col;
 			return -1;
 		}
+		if (k >= 0) {
+			cfg->src[k].line = so->line;
+			cfg->src[k].col = so->col;
+		}
 	}
+	return 0;
+}
+
+static const struct {
+	int v;
+	const char *name;
+} ip_versions[] = {
+	{ TC_IPV4, "ipv4" },
+	{ TC_IPV4_MAPPED_IPV6, "ipv4-mapped-ipv6" },
+	{ TC_IPV6, "ipv6" },
+	{ 0, NULL },
+};
+
+const char *tc_ip_version_name(int v)
+{
+	for (int i = 0; ip_versions[i].name; i++)
+		if (ip_versions[i].v == v)
+			return ip_versions[i].name;
+	return NULL;
+}
+
+int tc_ip_version_parse(const char *s)
+{
+	for (int i = 0; ip_versions[i].name; i++)
+		if (!strcmp(ip_versions[i].name, s))
+			return ip_versions[i].v;
+	return 0;
+}
+
+/* The error about option k's value, at its script line if it has one. */
+static int addr_error(struct tc_config *cfg, int k, const char *path,
+		      struct tc_error *err, const char *fmt, const char *what)
+{
+	static const char *const names[] = { "local_ip", "remote_ip", "gateway_ip",
+					     "netmask_ip" };
+
+	tc_error_set(err, TC_ERR_SCRIPT, fmt, what, names[k],
+		     tc_ip_version_name(cfg->ip_version));
+	if (cfg->src[k].line > 0) {
+		err->file = path;
+		err->line = cfg->src[k].line;
+		err->col = cfg->src[k].col;
+	}
+	return -1;
+}
+
+int tc_config_finalize(struct tc_config *cfg, const char *path,
+		       struct tc_error *err)
+{
+	bool v6 = cfg->ip_version == TC_IPV6;
+	int family = v6 ? AF_INET6 : AF_INET;
+	char *addrs[3] = { cfg->local_ip, cfg->remote_ip, cfg->gateway_ip };
+	static const char *const dflt4[3] = { "192.168.0.1", "192.0.2.1", "192.168.0.1" };
+	static const char *const dflt6[3] = { "fd3d:fa7b:d17d::1", "2001:db8::1",
+					      "fd3d:fa7b:d17d:8888::" };
+	struct in6_addr a, b;
+
+	for (int k = 0; k < 3; k++) {
+		if (!cfg->src[k].set) {
+			strcpy(addrs[k], v6 ? dflt6[k] : dflt4[k]);
+			continue;
+		}
+		if (inet_pton(family, addrs[k], &a) != 1)
+			return addr_error(cfg, k, path, err,
+					  "'%s' given for option '%s' is not an address of the wire's family (--ip_version=%s)",
+					  addrs[k]);
+	}
+	if (!cfg->src[SRC_LOCAL].prefix_set)
+		cfg->local_prefix = v6 ? 48 : cfg->netmask_prefix;
+	if (!cfg->src[SRC_REMOTE].prefix_set)
+		cfg->remote_prefix = v6 ? 32 : 24;
+	inet_pton(family, cfg->local_ip, &a);
+	inet_pton(family, cfg->remote_ip, &b);
+	if (!memcmp(&a, &b, v6 ? 16 : 4))
+		return addr_error(cfg, cfg->src[SRC_REMOTE].set ? SRC_REMOTE : SRC_LOCAL,
+				  path, err,
+				  "'%s' given for option '%s' is also the other end's address (--ip_version=%s)",
+				  cfg->src[SRC_REMOTE].set ? cfg->remote_ip : cfg->local_ip);
 	return 0;
 }
 

@@ -19,6 +19,18 @@ struct tc_error;
 
 #define TC_MAX_DEFINES 64
 
+/* --ip_version: the numbers are also the suite runner's column versions. */
+enum tc_ip_version {
+	TC_IPV4 = 4,			/* AF_INET sockets, IPv4 wire */
+	TC_IPV6 = 6,			/* AF_INET6 sockets, IPv6 wire */
+	TC_IPV4_MAPPED_IPV6 = 46,	/* AF_INET6 sockets on ::ffff:a.b.c.d, IPv4 wire */
+};
+
+/* "ipv4", "ipv6", "ipv4-mapped-ipv6"; NULL for anything else. */
+const char *tc_ip_version_name(int v);
+/* The version named s, or 0. */
+int tc_ip_version_parse(const char *s);
+
 /* One sysctl a profile sets, applied in the kernel-under-test namespace
  * before the script starts; where it came from, for messages. */
 struct tc_sysctl {
@@ -34,12 +46,22 @@ struct tc_config {
 	bool strict;			/* unexpected outbound segments fail */
 	int64_t strict_wait_usecs;	/* --strict: watch this long after the last event */
 	bool strict_segments;		/* no GSO aggregation */
-	int ip_version;			/* 4 (6 and mapped: later) */
-	char local_ip[64];		/* 192.168.0.1 */
-	int local_prefix;		/* 16 */
-	char remote_ip[64];		/* 192.0.2.1 */
-	int remote_prefix;		/* 24 */
+	int ip_version;			/* TC_IPV4 (default), TC_IPV4_MAPPED_IPV6, TC_IPV6 */
+	/* Addresses as given; tc_config_finalize() fills in the defaults of
+	 * the IP version for those not given and checks their family. */
+	char local_ip[64];		/* 192.168.0.1; IPv6: fd3d:fa7b:d17d::1 */
+	int local_prefix;		/* 16; IPv6: 48 */
+	int netmask_prefix;		/* --netmask_ip: 16 (IPv4 only) */
+	char remote_ip[64];		/* 192.0.2.1; IPv6: 2001:db8::1 */
+	int remote_prefix;		/* 24; IPv6: 32 */
 	char gateway_ip[64];		/* accepted; routes go straight over tun0 */
+	/* Which were given (by an option), and where in the script (line 0:
+	 * the command line): local_ip, remote_ip, gateway_ip, netmask_ip. */
+	struct tc_config_src {
+		bool set;
+		bool prefix_set;	/* local_ip/N or remote_ip/N */
+		int line, col;
+	} src[4];
 	int bind_port;			/* 8080 */
 	int connect_port;		/* 8080 */
 	int remote_port;		/* the remote's port for passive opens */
@@ -49,6 +71,7 @@ struct tc_config {
 	bool non_fatal_packet;
 	bool verbose;
 	bool dry_run;
+	int realtime;			/* SCHED_FIFO priority of the engine, 0: off */
 	int64_t capture_wait_usecs;	/* extra wait for an outbound packet: 2 s */
 	int64_t any_wait_usecs;		/* cap for '*' times: 30 s */
 	/* Set by the suite runner; not owned by the config. */
@@ -75,6 +98,17 @@ int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
 /* Apply a script's option lines; errors carry the option's line/col. */
 int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
 			   struct tc_error *err);
+
+/*
+ * After every option is applied: fill in the addresses the IP version
+ * defaults to (packetdrill's: IPv4 and IPv4-mapped IPv6 192.168.0.1/16
+ * and 192.0.2.1/24; IPv6 fd3d:fa7b:d17d::1/48 and 2001:db8::1/32) and
+ * check that the given ones are of the wire's family.  path names the
+ * script for errors about its option lines.  Returns 0, or -1 with err
+ * (TC_ERR_SCRIPT).  Idempotent.
+ */
+int tc_config_finalize(struct tc_config *cfg, const char *path,
+		       struct tc_error *err);
 
 /* Is name an option this table knows, and does it take a value?
  * Returns -1 unknown, 0 flag, 1 takes a value. */

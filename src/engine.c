@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,7 +63,8 @@ struct engine {
 	struct tc_sniff *sn;
 	struct tc_sys_ctx sys;
 	bool sys_ready;			/* sys was initialised */
-	uint32_t local_ip, remote_ip;	/* network byte order */
+	int wire_family;		/* AF_INET, or AF_INET6 for --ip_version=ipv6 */
+	uint8_t local_ip[16], remote_ip[16];	/* wire addresses; IPv4 in the first 4 */
 
 	pthread_mutex_t conn_lock;
 	struct conn conn;
@@ -74,6 +76,7 @@ struct engine {
 	int64_t prev_live_ns;		/* when the previous event finished */
 	int64_t prev_due_ns;		/* when the previous event was due */
 	bool prev_inbound;
+	int64_t prev_start_ns;	/* when the previous event's action began */
 
 	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
 	pcap_dumper_t *dump;
@@ -190,6 +193,36 @@ static int fail_at(struct engine *e, struct tc_error *err,
 	return -1;
 }
 
+/* ---- scheduling --------------------------------------------------- */
+
+/*
+ * Timed events are only as punctual as this process's wake-ups.  Other
+ * runs making and tearing down namespaces (CPU-heavy kernel work, some of
+ * it in kworkers) can keep a CPU from us for tens of milliseconds, which a
+ * 4 ms tolerance does not survive.  So the engine's threads (this one, and
+ * the syscall thread, which inherits it) run SCHED_FIFO while the script
+ * runs.  They sleep between events, spinning only for the last 50 us
+ * before one, so they take little CPU from anyone.  Commands and python3
+ * drop back to ordinary scheduling (ordinary_priority) before exec.  If
+ * the policy cannot be set (no CAP_SYS_NICE), runs go on as before.
+ */
+static void go_realtime(struct engine *e)
+{
+	struct sched_param sp = { .sched_priority = e->cfg->realtime };
+
+	if (e->cfg->realtime <= 0)
+		return;
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 && e->cfg->verbose)
+		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(errno));
+}
+
+void tc_ordinary_priority(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+}
+
 /* ---- shell commands ------------------------------------------------- */
 
 /* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
@@ -203,6 +236,7 @@ static int run_command(const char *cmd, int *status)
 		/* Gone with the run; dash execs a simple command in place, so
 		 * `sleep 100` goes too. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		tc_ordinary_priority();
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -255,8 +289,10 @@ static bool seg_matches(struct engine *e, const struct tc_segment *seg)
 {
 	bool ok;
 
-	if (seg->ip_version != 4 || memcmp(seg->src, &e->local_ip, 4) ||
-	    memcmp(seg->dst, &e->remote_ip, 4))
+	size_t alen = e->wire_family == AF_INET6 ? 16 : 4;
+
+	if (seg->ip_version != (e->wire_family == AF_INET6 ? 6 : 4) ||
+	    memcmp(seg->src, e->local_ip, alen) || memcmp(seg->dst, e->remote_ip, alen))
 		return false;
 	pthread_mutex_lock(&e->conn_lock);
 	if (!e->conn.local_port) {
@@ -619,6 +655,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		add_packet_detail(e, err, exp, due, &seg, ts);
 		return e->cfg->non_fatal_packet ? 1 : -1;
 	}
+	ts = tc_seen_time(ts, e->prev_start_ns, e->prev_live_ns);
 	if (ev->time_type != TC_TIME_ANY) {
 		int c = tc_time_check(ts, due, due_end, tol);
 
@@ -703,8 +740,14 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	memset(&w, 0, sizeof(w));
 	memcpy(w.src_mac, tc_netns_wire_mac(e->ns), 6);
 	memcpy(w.dst_mac, tc_netns_dev_mac(e->ns), 6);
-	w.src_ip = e->remote_ip;
-	w.dst_ip = e->local_ip;
+	if (e->wire_family == AF_INET6) {
+		w.ipv6 = true;
+		memcpy(w.src6, e->remote_ip, 16);
+		memcpy(w.dst6, e->local_ip, 16);
+	} else {
+		memcpy(&w.src_ip, e->remote_ip, 4);
+		memcpy(&w.dst_ip, e->local_ip, 4);
+	}
 	w.ttl = p->ttl >= 0 ? (uint8_t)p->ttl : 255;
 	w.tos = p->tos >= 0 ? (uint8_t)p->tos : 0;
 	if (p->ecn >= 0 && p->ecn <= TC_ECN_CE)
@@ -837,14 +880,46 @@ struct wire_open {
 static int open_wire(void *arg, struct tc_error *err)
 {
 	struct engine *e = ((struct wire_open *)arg)->e;
-	char filter[128];
-	struct in_addr r;
+	char filter[128], r[INET6_ADDRSTRLEN];
 
-	r.s_addr = e->remote_ip;
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
-	snprintf(filter, sizeof(filter), "ip and tcp and dst host %s", inet_ntoa(r));
+	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
+	/* Only the test's own traffic: on IPv6 this also leaves out the
+	 * kernel's neighbour discovery and MLD (ICMPv6). */
+	snprintf(filter, sizeof(filter), "%s and tcp and dst host %s",
+		 e->wire_family == AF_INET6 ? "ip6" : "ip", r);
 	return tc_sniff_open("wire0", filter, &e->sn, err);
+}
+
+/* The sockaddr that '...' stands for in bind() or connect(): the wire
+ * address, or with --ip_version=ipv4-mapped-ipv6 the IPv4 wire address
+ * mapped into IPv6 (::ffff:a.b.c.d). */
+static socklen_t script_sockaddr(const struct engine *e, const uint8_t *ip,
+				 int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (e->sys.family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (e->wire_family == AF_INET6) {
+			memcpy(&a->sin6_addr, ip, 16);
+		} else {
+			a->sin6_addr.s6_addr[10] = 0xff;
+			a->sin6_addr.s6_addr[11] = 0xff;
+			memcpy(&a->sin6_addr.s6_addr[12], ip, 4);
+		}
+		return sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		memcpy(&a->sin_addr, ip, 4);
+		return sizeof(*a);
+	}
 }
 
 static int setup(struct engine *e, struct tc_error *err)
@@ -852,7 +927,6 @@ static int setup(struct engine *e, struct tc_error *err)
 	struct tc_netns_config nc = {
 		.dev_name = "tun0",
 		.wire_name = "wire0",
-		.family = AF_INET,
 		.local_ip = e->cfg->local_ip,
 		.local_prefix = e->cfg->local_prefix,
 		.remote_ip = e->cfg->remote_ip,
@@ -860,11 +934,11 @@ static int setup(struct engine *e, struct tc_error *err)
 		.mtu = e->cfg->mtu,
 	};
 	struct wire_open wo = { e };
-	struct sockaddr_in *b = (struct sockaddr_in *)&e->sys.bind_addr;
-	struct sockaddr_in *c = (struct sockaddr_in *)&e->sys.connect_addr;
 
-	if (inet_pton(AF_INET, e->cfg->local_ip, &e->local_ip) != 1 ||
-	    inet_pton(AF_INET, e->cfg->remote_ip, &e->remote_ip) != 1)
+	e->wire_family = e->cfg->ip_version == TC_IPV6 ? AF_INET6 : AF_INET;
+	nc.family = e->wire_family;
+	if (inet_pton(e->wire_family, e->cfg->local_ip, e->local_ip) != 1 ||
+	    inet_pton(e->wire_family, e->cfg->remote_ip, e->remote_ip) != 1)
 		return tc_error_set(err, TC_ERR_SCRIPT, "bad local or remote address");
 	if (tc_netns_open(&nc, &e->ns, err) < 0)
 		return -1;
@@ -876,15 +950,12 @@ static int setup(struct engine *e, struct tc_error *err)
 
 	tc_sys_ctx_init(&e->sys);
 	e->sys_ready = true;
-	e->sys.family = AF_INET;
-	b->sin_family = AF_INET;
-	b->sin_port = htons((uint16_t)e->cfg->bind_port);
-	b->sin_addr.s_addr = e->local_ip;
-	e->sys.bind_len = sizeof(*b);
-	c->sin_family = AF_INET;
-	c->sin_port = htons((uint16_t)e->cfg->connect_port);
-	c->sin_addr.s_addr = e->remote_ip;
-	e->sys.connect_len = sizeof(*c);
+	/* Sockets are AF_INET6 for ipv6 and for ipv4-mapped-ipv6. */
+	e->sys.family = e->cfg->ip_version == TC_IPV4 ? AF_INET : AF_INET6;
+	e->sys.bind_len = script_sockaddr(e, e->local_ip, e->cfg->bind_port,
+					  &e->sys.bind_addr);
+	e->sys.connect_len = script_sockaddr(e, e->remote_ip, e->cfg->connect_port,
+					     &e->sys.connect_addr);
 	e->sys.on_fd = on_fd;
 	e->sys.cb_arg = e;
 
@@ -903,6 +974,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	if (e->cfg->pcap_file && open_dump(e, err) < 0)
 		return -1;
 
+	go_realtime(e);
 	if (pthread_create(&e->thread, NULL, syscall_thread, e))
 		return tc_error_set(err, TC_ERR_ENV, "cannot start the syscall thread");
 	e->thread_started = true;
@@ -954,6 +1026,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			       ev->u.packet->dir == TC_DIR_INBOUND;
 		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
 		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
+		int64_t started = 0;
 		int rc = 0;
 
 		/* Script time and live due time of this event. */
@@ -1002,7 +1075,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			if (strict_drain(e, ev, 0, err) < 0)
 				return -1;
 			sleep_until(due);
-			finished = now_ns();
+			finished = started = now_ns();
 			if (finished > due + tol_us * 1000) {
 				static const char *const what[] = {
 					[TC_EVENT_PACKET] = "inbound packet",
@@ -1045,6 +1118,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			finished = now_ns();
 		}
 		e->prev_script_us = script_us;
+		e->prev_start_ns = outbound ? finished : started;
 		e->prev_live_ns = finished;
 		e->prev_due_ns = due;
 		e->prev_inbound = inbound;
@@ -1118,7 +1192,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 
 	e->start_ns = align_to_jiffy();
-	e->prev_live_ns = e->start_ns;
+	e->prev_live_ns = e->prev_start_ns = e->start_ns;
 	e->prev_due_ns = e->start_ns;
 	e->prev_script_us = 0;
 	e->sys.ts_start_ns = e->start_ns;

@@ -2,12 +2,13 @@
  * inject.c: see inject.h.
  *
  * The TCP header is built here, byte by byte, and handed to libnet as the
- * payload of its IPv4 builder (protocol 6): libnet_build_tcp() takes an
- * 8-bit control field (no AE, no reserved bits), derives the data offset
- * itself and pads options on its own terms, while a script must be able to
- * send every field exactly as written.  The TCP checksum is therefore ours
- * (RFC 9293 §3.1, over the pseudo-header); libnet fills in the IPv4 header
- * checksum and the Ethernet header.  The context is LIBNET_LINK_ADV so the
+ * payload of its IPv4 or IPv6 builder (protocol / next header 6):
+ * libnet_build_tcp() takes an 8-bit control field (no AE, no reserved
+ * bits), derives the data offset itself and pads options on its own terms,
+ * while a script must be able to send every field exactly as written.  The
+ * TCP checksum is therefore ours (codec.c's tc_tcp_csum(), over the IPv4 or
+ * IPv6 pseudo-header); libnet fills in the IPv4 header checksum and the
+ * Ethernet header.  The context is LIBNET_LINK_ADV so the
  * assembled frame can be culled, written with libnet_adv_write_link() and
  * kept for tc_inject_last_frame(): what is recorded is what was sent.
  *
@@ -28,19 +29,22 @@
 
 #include <libnet.h>
 
+#include "codec.h"
 #include "error.h"
 
 #define TCP_HDR_LEN 20
 #define IP_HDR_LEN 20
+#define IPV6_HDR_LEN 40
 #define ETH_HDR_LEN 14
 #define IP_MAX_LEN 65535
 #define TCP_MAX_LEN (IP_MAX_LEN - IP_HDR_LEN)
+#define TCP_MAX_LEN6 65535	/* an IPv6 payload without a jumbogram */
 
 struct tc_inject {
 	libnet_t *l;
 	char ifname[64];
-	uint8_t tcp[TCP_MAX_LEN];		/* the segment being built */
-	uint8_t frame[ETH_HDR_LEN + IP_MAX_LEN]; /* the last frame sent */
+	uint8_t tcp[TCP_MAX_LEN6];		/* the segment being built */
+	uint8_t frame[ETH_HDR_LEN + IPV6_HDR_LEN + TCP_MAX_LEN6]; /* the last frame sent */
 	size_t frame_len;
 };
 
@@ -122,40 +126,25 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Ones'-complement sum of big-endian 16-bit words (RFC 1071). */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* Lay the segment out in inj->tcp; returns its length or -1. */
 static int build_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		     struct tc_error *err)
 {
-	uint8_t *t = inj->tcp, pseudo[12];
+	uint8_t *t = inj->tcp;
 	size_t hdr = TCP_HDR_LEN + seg->opts_len;
 	size_t len = hdr + seg->payload_len;
+	size_t max = seg->ipv6 ? TCP_MAX_LEN6 : TCP_MAX_LEN;
 
 	if (seg->opts_len % 4 || seg->opts_len > 40 ||
 	    (seg->opts_len && !seg->opts))
 		return tc_error_set(err, TC_ERR_ENV,
 				    "cannot send %zu bytes of TCP options: a multiple of 4, at most 40, is needed",
 				    seg->opts_len);
-	if (seg->payload_len > TCP_MAX_LEN || len > TCP_MAX_LEN)
+	if (seg->payload_len > max || len > max)
 		return tc_error_set(err, TC_ERR_ENV,
-				    "cannot send a %u-byte payload: an IPv4 packet holds at most %zu after these headers",
-				    seg->payload_len, TCP_MAX_LEN - hdr);
+				    "cannot send a %u-byte payload: an %s packet holds at most %zu after these headers",
+				    seg->payload_len, seg->ipv6 ? "IPv6" : "IPv4",
+				    max - hdr);
 
 	put16(t, seg->sport);
 	put16(t + 2, seg->dport);
@@ -172,12 +161,11 @@ static int build_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		memcpy(t + TCP_HDR_LEN, seg->opts, seg->opts_len);
 	memset(t + hdr, 0, seg->payload_len);
 
-	memcpy(pseudo, &seg->src_ip, 4);
-	memcpy(pseudo + 4, &seg->dst_ip, 4);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_TCP;
-	put16(pseudo + 10, (uint16_t)len);
-	put16(t + 16, fold(sum16(sum16(0, pseudo, sizeof(pseudo)), t, len)));
+	if (seg->ipv6)
+		put16(t + 16, tc_tcp_csum(6, seg->src6, seg->dst6, t, len));
+	else
+		put16(t + 16, tc_tcp_csum(4, (const uint8_t *)&seg->src_ip,
+					  (const uint8_t *)&seg->dst_ip, t, len));
 	return (int)len;
 }
 
@@ -193,17 +181,39 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 	if (len < 0)
 		return -1;
 	libnet_clear_packet(inj->l);
-	/* frag 0: no DF, as packetdrill sends; checksum 0: libnet's. */
-	if (libnet_build_ipv4((uint16_t)(IP_HDR_LEN + len), seg->tos, seg->ip_id,
-			      0, seg->ttl, IPPROTO_TCP, 0, seg->src_ip,
-			      seg->dst_ip, inj->tcp, (uint32_t)len, inj->l,
-			      0) < 0)
-		return libnet_fail(inj, "cannot build the IPv4 header", err);
-	if (libnet_build_ethernet(seg->dst_mac, seg->src_mac, ETHERTYPE_IP,
+	if (seg->ipv6) {
+		struct libnet_in6_addr src, dst;
+
+		memcpy(&src, seg->src6, 16);
+		memcpy(&dst, seg->dst6, 16);
+		/* len: the payload length field (libnet 1.1.6 stores it as
+		 * given); checked against the frame below. */
+		if (libnet_build_ipv6(seg->tos, seg->flowlabel & 0xfffff,
+				      (uint16_t)len, IPPROTO_TCP, seg->ttl, src,
+				      dst, inj->tcp, (uint32_t)len, inj->l, 0) < 0)
+			return libnet_fail(inj, "cannot build the IPv6 header", err);
+	} else {
+		/* frag 0: no DF, as packetdrill sends; checksum 0: libnet's. */
+		if (libnet_build_ipv4((uint16_t)(IP_HDR_LEN + len), seg->tos,
+				      seg->ip_id, 0, seg->ttl, IPPROTO_TCP, 0,
+				      seg->src_ip, seg->dst_ip, inj->tcp,
+				      (uint32_t)len, inj->l, 0) < 0)
+			return libnet_fail(inj, "cannot build the IPv4 header", err);
+	}
+	if (libnet_build_ethernet(seg->dst_mac, seg->src_mac,
+				  seg->ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP,
 				  NULL, 0, inj->l, 0) < 0)
 		return libnet_fail(inj, "cannot build the Ethernet header", err);
 	if (libnet_adv_cull_packet(inj->l, &pkt, &pkt_len) < 0)
 		return libnet_fail(inj, "cannot assemble the frame", err);
+	if (seg->ipv6 && (pkt_len != ETH_HDR_LEN + IPV6_HDR_LEN + (uint32_t)len ||
+			  pkt[ETH_HDR_LEN + 4] != (uint8_t)(len >> 8) ||
+			  pkt[ETH_HDR_LEN + 5] != (uint8_t)len)) {
+		tc_error_set(err, TC_ERR_ENV,
+			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte segment)",
+			     pkt_len, len);
+		goto out;
+	}
 	errno = 0;
 	n = libnet_adv_write_link(inj->l, pkt, pkt_len);
 	if (n < 0 || (uint32_t)n != pkt_len) {

@@ -9,17 +9,21 @@
 #ifndef TC_INJECT_H
 #define TC_INJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct tc_error;
 
-/* A fully live TCP/IPv4 segment to send. */
+/* A fully live TCP segment to send, over IPv4 or IPv6. */
 struct tc_wire_tcp {
 	uint8_t src_mac[6], dst_mac[6];
-	uint32_t src_ip, dst_ip;	/* network byte order */
-	uint8_t tos, ttl;
-	uint16_t ip_id;
+	bool ipv6;			/* src6/dst6 and an IPv6 header */
+	uint32_t src_ip, dst_ip;	/* IPv4, network byte order */
+	uint8_t src6[16], dst6[16];	/* IPv6 */
+	uint8_t tos, ttl;		/* IPv6: traffic class, hop limit */
+	uint16_t ip_id;			/* IPv4 only */
+	uint32_t flowlabel;		/* IPv6 only: 20 bits */
 	uint16_t sport, dport;		/* host byte order */
 	uint32_t seq, ack;		/* host byte order */
 	uint16_t flags;			/* TC_TH_*, AE included */

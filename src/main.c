@@ -42,7 +42,7 @@
 enum cli_id {
 	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
-	O_WRITE_BASELINE, O_LIST, O_DUMP,
+	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
 	/* Options of the host only with --kernel: not passed to the guest. */
 	O_KERNEL, O_MODULES, O_ACCEL, O_VM_TIMEOUT, O_VM_MEMORY,
 };
@@ -67,8 +67,14 @@ static const struct cli_opt {
 	{ "shard", 0, "K/N", true, O_SHARD,
 	  "run only the K-th of N interleaved slices of the cases (N CI jobs run each case once)" },
 	{ "ip-versions", 0, "LIST", true, O_IP_VERSIONS,
-	  "ipv4,ipv6,ipv4-mapped-ipv6: a column per profile and version (default ipv4;\n"
-	  "      IPv6 is not supported yet: those runs are skipped)" },
+	  "ipv4,ipv6,ipv4-mapped-ipv6: a column per profile and version, each run with\n"
+	  "      --ip_version set (ipv6 also with --mtu=1520); the default is one column\n"
+	  "      that runs each script as its own option lines say" },
+	{ "variants", 0, NULL, true, O_VARIANTS,
+	  "run each script in the IP versions google's run_all.py would: by default\n"
+	  "      ipv4, ipv4-mapped-ipv6 and ipv6 columns (or those of --ip-versions); a\n"
+	  "      *v4.pkt script skips ipv6, a *v6.pkt one runs only as ipv6, and one with\n"
+	  "      an --ip_version line only in that version" },
 	{ "tap", 0, NULL, true, O_TAP,
 	  "write TAP version 13 on stdout (prove, kselftest KTAP); the summary goes to stderr" },
 	{ "junit", 0, "FILE", true, O_JUNIT,
@@ -112,6 +118,7 @@ struct cli {
 	int timeout_s, jobs, retries, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
+	bool ip_versions_given, variants;
 	const char *profiles[MAX_PROFILES];
 	int n_profiles;
 	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
@@ -191,8 +198,7 @@ static int set_ip_versions(struct cli *cli, const char *v)
 	snprintf(buf, sizeof(buf), "%s", v);
 	cli->n_ip_versions = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int iv = !strcmp(t, "ipv4") ? 4 : !strcmp(t, "ipv6") ? 6 :
-			 !strcmp(t, "ipv4-mapped-ipv6") ? 46 : 0;
+		int iv = tc_ip_version_parse(t);
 
 		if (!iv || cli->n_ip_versions == 3)
 			return bad_value("ip-versions", v,
@@ -244,7 +250,11 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 		return 0;
 	}
 	case O_IP_VERSIONS:
+		cli->ip_versions_given = true;
 		return set_ip_versions(cli, v);
+	case O_VARIANTS:
+		cli->variants = true;
+		return 0;
 	case O_TAP:
 		cli->tap = true;
 		return 0;
@@ -322,7 +332,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->vm_timeout_s = 1800;
 	cli->vm_memory_mb = 512;
 	cli->shard_k = cli->shard_n = 1;
-	cli->ip_versions[0] = 4;
+	cli->ip_versions[0] = 0;	/* as each script says */
 	cli->n_ip_versions = 1;
 	if (!cli->inputs || !cli->host_only)
 		return -1;
@@ -424,6 +434,22 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	if (!cli->kernel && cli->modules) {
 		fprintf(stderr, "error: option 'modules' needs 'kernel'\n");
 		return -1;
+	}
+	if (cli->variants && !cli->ip_versions_given) {
+		/* run_all.py's three, in its order. */
+		cli->ip_versions[0] = TC_IPV4;
+		cli->ip_versions[1] = TC_IPV4_MAPPED_IPV6;
+		cli->ip_versions[2] = TC_IPV6;
+		cli->n_ip_versions = 3;
+	}
+	if (cli->variants || cli->ip_versions_given) {
+		for (int k = 0; k < cli->n_opts; k++) {
+			if (!strcmp(cli->opts[k].name, "ip_version")) {
+				fprintf(stderr, "error: option 'ip_version' cannot be combined with '%s' (each column sets it)\n",
+					cli->variants ? "variants" : "ip-versions");
+				return -1;
+			}
+		}
 	}
 	if (cli->pcap_on_fail && !cli->pcap_dir) {
 		fprintf(stderr, "error: option 'pcap-on-fail' needs 'pcap-dir'\n");
@@ -843,6 +869,7 @@ int main(int argc, char **argv)
 	ro.pcap_dir = cli.pcap_dir ? pcap_dir.buf : NULL;
 	ro.pcap_on_fail = cli.pcap_on_fail;
 	ro.stream = !cli.suite;
+	ro.variants = cli.variants;
 	ro.on_start = ui_start;
 	ro.on_output = ui_output;
 	ro.on_done = ui_done;

@@ -280,63 +280,81 @@ static int veth_create(struct nl *nl, const struct tc_netns_config *cfg,
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
+/* An address of either family, as rtnetlink wants it. */
+struct ip {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t a[16];		/* network byte order; IPv4 in the first 4 */
+};
+
+static size_t ip_len(const struct ip *ip)
+{
+	return ip->family == AF_INET6 ? 16 : 4;
+}
+
 static int addr_add(struct nl *nl, int ifindex, const char *dev,
-		    struct in_addr local, int prefix, struct tc_error *err)
+		    const struct ip *local, int prefix, struct tc_error *err)
 {
 	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	char what[128], a[INET_ADDRSTRLEN];
+	char what[128], a[INET6_ADDRSTRLEN];
 
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = (uint8_t)local->family;
 	ifa->ifa_prefixlen = (uint8_t)prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (uint32_t)ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(local), &local);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(local), &local);
-	inet_ntop(AF_INET, &local, a, sizeof(a));
+	mnl_attr_put(nlh, IFA_LOCAL, ip_len(local), local->a);
+	mnl_attr_put(nlh, IFA_ADDRESS, ip_len(local), local->a);
+	if (local->family == AF_INET6) {
+		/* No duplicate address detection: usable at once, and no
+		 * neighbour solicitation for it on the wire. */
+		ifa->ifa_flags = IFA_F_NODAD;
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	}
+	inet_ntop(local->family, local->a, a, sizeof(a));
 	snprintf(what, sizeof(what), "cannot add address '%s/%d' to '%s'", a,
 		 prefix, dev);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
 static int route_add(struct nl *nl, int ifindex, const char *dev,
-		     struct in_addr net, int prefix, struct tc_error *err)
+		     const struct ip *net, int prefix, struct tc_error *err)
 {
 	/* REPLACE: the route may coincide with the address's own prefix
 	 * route, which is then ours instead (same device, same scope). */
 	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	char what[128], a[INET_ADDRSTRLEN];
+	char what[128], a[INET6_ADDRSTRLEN];
 
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = (uint8_t)net->family;
 	rtm->rtm_dst_len = (uint8_t)prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_LINK;
+	/* IPv6 routes have no scope of their own: universe, as ip(8) sends. */
+	rtm->rtm_scope = net->family == AF_INET6 ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
 	if (prefix > 0)
-		mnl_attr_put(nlh, RTA_DST, sizeof(net), &net);
+		mnl_attr_put(nlh, RTA_DST, ip_len(net), net->a);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	inet_ntop(AF_INET, &net, a, sizeof(a));
+	inet_ntop(net->family, net->a, a, sizeof(a));
 	snprintf(what, sizeof(what), "cannot add route '%s/%d' dev '%s'", a,
 		 prefix, dev);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
 static int neigh_add(struct nl *nl, int ifindex, const char *dev,
-		     struct in_addr ip, const uint8_t mac[6], struct tc_error *err)
+		     const struct ip *ip, const uint8_t mac[6], struct tc_error *err)
 {
 	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	char what[128], a[INET_ADDRSTRLEN];
+	char what[128], a[INET6_ADDRSTRLEN];
 
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = (uint8_t)ip->family;
 	ndm->ndm_ifindex = ifindex;
 	ndm->ndm_state = NUD_PERMANENT;
 	ndm->ndm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, NDA_DST, sizeof(ip), &ip);
+	mnl_attr_put(nlh, NDA_DST, ip_len(ip), ip->a);
 	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
-	inet_ntop(AF_INET, &ip, a, sizeof(a));
+	inet_ntop(ip->family, ip->a, a, sizeof(a));
 	snprintf(what, sizeof(what), "cannot add neighbour '%s' on '%s'", a, dev);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
@@ -423,6 +441,43 @@ static int ipv6_default_off(struct tc_error *err)
 	return 0;
 }
 
+/*
+ * IPv6 for the kernel-under-test namespace (--ip_version=ipv6): on for new
+ * devices, but quiet and usable at once: no duplicate address detection,
+ * no router solicitations, no router advertisements taken, and no
+ * link-local address (so no DAD or MLD for one either).  What remains on
+ * the wire (MLD reports for the address's solicited-node group) is ICMPv6,
+ * which the capture filter leaves out.
+ */
+static int ipv6_default_quiet(struct tc_error *err)
+{
+	static const struct {
+		const char *path, *value;
+		bool optional;	/* older kernels lack it */
+	} set[] = {
+		{ "net/ipv6/conf/default/disable_ipv6", "0", false },
+		{ "net/ipv6/conf/default/accept_dad", "0", false },
+		{ "net/ipv6/conf/default/router_solicitations", "0", false },
+		{ "net/ipv6/conf/default/accept_ra", "0", false },
+		{ "net/ipv6/conf/default/addr_gen_mode", "1", true },
+	};
+
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		int rc = proc_sys_write(set[i].path, set[i].value);
+
+		if (rc == -ENOENT && (set[i].optional || i == 0))
+			continue;
+		if (rc == -ENOENT)
+			return tc_error_set(err, TC_ERR_ENV,
+					    "cannot use IPv6: this kernel has no /proc/sys/%s",
+					    set[i].path);
+		if (rc < 0)
+			return tc_error_set(err, TC_ERR_ENV, "cannot set /proc/sys/%s=%s: %s",
+					    set[i].path, set[i].value, strerror(-rc));
+	}
+	return 0;
+}
+
 /* ---- namespaces ----------------------------------------------------- */
 
 static int ns_fd_self(struct tc_error *err)
@@ -465,10 +520,11 @@ static int ns_enter(int fd, const char *which, struct tc_error *err)
 	return 0;
 }
 
-static int check_config(const struct tc_netns_config *cfg, struct in_addr *local,
-			struct in_addr *remote, struct tc_error *err)
+static int check_config(const struct tc_netns_config *cfg, struct ip *local,
+			struct ip *remote, struct tc_error *err)
 {
 	const char *names[] = { cfg->dev_name, cfg->wire_name };
+	int bits = cfg->family == AF_INET6 ? 128 : 32;
 
 	for (int i = 0; i < 2; i++) {
 		if (!names[i] || !*names[i] || strlen(names[i]) >= IFNAMSIZ ||
@@ -477,37 +533,42 @@ static int check_config(const struct tc_netns_config *cfg, struct in_addr *local
 					    "bad interface name '%s'",
 					    names[i] ? names[i] : "(null)");
 	}
-	if (cfg->family != AF_INET)
+	if (cfg->family != AF_INET && cfg->family != AF_INET6)
 		return tc_error_set(err, TC_ERR_ENV,
-				    "address family %d is not supported yet",
+				    "address family %d is not supported",
 				    cfg->family);
-	if (!cfg->local_ip || inet_pton(AF_INET, cfg->local_ip, local) != 1)
+	local->family = remote->family = cfg->family;
+	if (!cfg->local_ip || inet_pton(cfg->family, cfg->local_ip, local->a) != 1)
 		return tc_error_set(err, TC_ERR_ENV, "bad local address '%s'",
 				    cfg->local_ip ? cfg->local_ip : "(null)");
-	if (!cfg->remote_ip || inet_pton(AF_INET, cfg->remote_ip, remote) != 1)
+	if (!cfg->remote_ip || inet_pton(cfg->family, cfg->remote_ip, remote->a) != 1)
 		return tc_error_set(err, TC_ERR_ENV, "bad remote address '%s'",
 				    cfg->remote_ip ? cfg->remote_ip : "(null)");
-	if (cfg->local_prefix < 0 || cfg->local_prefix > 32)
+	if (cfg->local_prefix < 0 || cfg->local_prefix > bits)
 		return tc_error_set(err, TC_ERR_ENV, "bad local prefix length %d",
 				    cfg->local_prefix);
-	if (cfg->remote_prefix < 0 || cfg->remote_prefix > 32)
+	if (cfg->remote_prefix < 0 || cfg->remote_prefix > bits)
 		return tc_error_set(err, TC_ERR_ENV, "bad remote prefix length %d",
 				    cfg->remote_prefix);
-	/* veth's own limits, which it reports only as EINVAL. */
+	/* veth's own limits, which it reports only as EINVAL; IPv6 goes
+	 * away from a device below its minimum MTU (RFC 8200 §5). */
 	if (cfg->mtu && (cfg->mtu < 68 || cfg->mtu > 65535))
 		return tc_error_set(err, TC_ERR_ENV,
 				    "bad MTU %d: veth takes 68 to 65535", cfg->mtu);
+	if (cfg->mtu && cfg->family == AF_INET6 && cfg->mtu < 1280)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "bad MTU %d: IPv6 needs at least 1280", cfg->mtu);
 	return 0;
 }
 
 /* Everything after the two namespaces exist; the thread is in the test
  * namespace, wire_nl was opened in the wire namespace. */
 static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
-		     struct nl *test_nl, struct nl *wire_nl, struct in_addr local,
-		     struct in_addr remote, struct tc_error *err)
+		     struct nl *test_nl, struct nl *wire_nl, const struct ip *local,
+		     const struct ip *remote, struct tc_error *err)
 {
 	struct link_info dev, wire;
-	struct in_addr net = remote;
+	struct ip net = *remote;
 
 	if (veth_create(test_nl, cfg, ns->wire_fd, err) < 0 ||
 	    link_get(test_nl, cfg->dev_name, &dev, err) < 0 ||
@@ -519,10 +580,10 @@ static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
 	    addr_add(test_nl, dev.index, cfg->dev_name, local, cfg->local_prefix,
 		     err) < 0)
 		return -1;
-	if (cfg->remote_prefix < 32)
-		net.s_addr &= htonl(cfg->remote_prefix ?
-				    ~0u << (32 - cfg->remote_prefix) : 0);
-	if (route_add(test_nl, dev.index, cfg->dev_name, net, cfg->remote_prefix,
+	/* The route's destination: the remote's prefix, host bits cleared. */
+	for (int bit = cfg->remote_prefix; bit < (int)ip_len(&net) * 8; bit++)
+		net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	if (route_add(test_nl, dev.index, cfg->dev_name, &net, cfg->remote_prefix,
 		      err) < 0 ||
 	    neigh_add(test_nl, dev.index, cfg->dev_name, remote, wire.mac, err) < 0)
 		return -1;
@@ -536,7 +597,7 @@ int tc_netns_open(const struct tc_netns_config *cfg, struct tc_netns **out,
 {
 	struct tc_netns *ns = NULL;
 	struct nl *wire_nl = NULL, *test_nl = NULL;
-	struct in_addr local, remote;
+	struct ip local, remote;
 	bool moved = false;
 	int ret = -1;
 
@@ -563,11 +624,12 @@ int tc_netns_open(const struct tc_netns_config *cfg, struct tc_netns **out,
 		goto out;
 
 	ns->test_fd = ns_new(err);
-	if (ns->test_fd < 0 || ipv6_default_off(err) < 0 ||
+	if (ns->test_fd < 0 ||
+	    (cfg->family == AF_INET6 ? ipv6_default_quiet(err) : ipv6_default_off(err)) < 0 ||
 	    nl_open(test_nl, err) < 0)
 		goto out;
 
-	if (configure(ns, cfg, test_nl, wire_nl, local, remote, err) < 0)
+	if (configure(ns, cfg, test_nl, wire_nl, &local, &remote, err) < 0)
 		goto out;
 	*out = ns;
 	ns = NULL;

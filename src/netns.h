@@ -7,9 +7,14 @@
  *   route remote_net dev tun0
  *   neigh remote_ip lladdr <wire0 mac> permanent
  *
- * IPv6 is off on both ends (no ND, DAD or MLD on the wire), and tun0 has
- * TSO and tx checksum offload off, like packetdrill's tun: what is
- * captured on wire0 is cable-exact, MSS-sized frames with real checksums.
+ * For an IPv4 run IPv6 is off on both ends (no ND, DAD or MLD on the
+ * wire).  For an IPv6 run (family AF_INET6) tun0 has IPv6 with no link-local
+ * address, no DAD (the address is added "nodad", usable at once), no
+ * router solicitations; the neighbour entry is permanent, so no neighbour
+ * discovery either; only MLD reports remain (ICMPv6).  wire0 never has
+ * IPv6.  tun0 has TSO and tx checksum offload off, like packetdrill's tun:
+ * what is captured on wire0 is cable-exact, MSS-sized frames with real
+ * checksums.
  *
  * Both namespaces are anonymous (made with unshare(CLONE_NEWNET), never
  * named), so they vanish when the last process and descriptor holding them
@@ -35,12 +40,12 @@ struct tc_error;
 struct tc_netns_config {
 	const char *dev_name;	/* kernel-side veth name: "tun0" */
 	const char *wire_name;	/* wire-side veth name: "wire0" */
-	int family;		/* AF_INET (AF_INET6 later) */
-	const char *local_ip;	/* "192.168.0.1" */
-	int local_prefix;	/* 16 */
+	int family;		/* AF_INET or AF_INET6: of the addresses below */
+	const char *local_ip;	/* "192.168.0.1", "fd3d:fa7b:d17d::1" */
+	int local_prefix;	/* 16, 48 */
 	const char *remote_ip;	/* "192.0.2.1" */
 	int remote_prefix;	/* 24: the route covers remote_ip/remote_prefix */
-	int mtu;		/* 0: leave the default (1500) */
+	int mtu;		/* both veth ends; 0: leave the default (1500) */
 };
 
 struct tc_netns;

@@ -52,6 +52,8 @@ int tc_outcome_parse(const char *s)
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
 
+#define N_IP_SLOTS 4	/* as the script says, ipv4, ipv4-mapped-ipv6, ipv6 */
+
 struct tc_prep {
 	enum prep_state state;
 	struct tc_script *script;
@@ -88,16 +90,15 @@ void tc_suite_init(struct tc_suite *s)
 
 void tc_suite_release(struct tc_suite *s)
 {
-	for (int i = 0; i < s->n_scripts; i++) {
-		if (s->prep) {
-			tc_script_free(s->prep[i].script);
-			if (s->prep[i].cfg_init)
-				tc_config_release(&s->prep[i].cfg);
-			free(s->prep[i].message);
-			free(s->prep[i].text);
-		}
-		free(s->scripts[i]);
+	for (int i = 0; s->prep && i < s->n_scripts * N_IP_SLOTS; i++) {
+		tc_script_free(s->prep[i].script);
+		if (s->prep[i].cfg_init)
+			tc_config_release(&s->prep[i].cfg);
+		free(s->prep[i].message);
+		free(s->prep[i].text);
 	}
+	for (int i = 0; i < s->n_scripts; i++)
+		free(s->scripts[i]);
 	free(s->prep);
 	free(s->scripts);
 	for (int i = 0; i < s->n_columns; i++)
@@ -204,11 +205,6 @@ int tc_suite_add_path(struct tc_suite *s, const char *path, struct tc_error *err
 
 /* ---- planning ------------------------------------------------------- */
 
-static const char *ip_version_name(int v)
-{
-	return v == 4 ? "ipv4" : v == 6 ? "ipv6" : "ipv4-mapped-ipv6";
-}
-
 int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profiles,
 		  const int *ip_versions, int n_ip_versions, int shard_k, int shard_n,
 		  struct tc_error *err)
@@ -229,8 +225,8 @@ int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profil
 			struct strbuf l = STRBUF_INIT;
 
 			strbuf_addstr(&l, profiles[p]->name);
-			if (ip_versions[v] != 4)
-				strbuf_addf(&l, "/%s", ip_version_name(ip_versions[v]));
+			if (ip_versions[v] && ip_versions[v] != TC_IPV4)
+				strbuf_addf(&l, "/%s", tc_ip_version_name(ip_versions[v]));
 			c->profile = p;
 			c->ip_version = ip_versions[v];
 			c->label = strbuf_detach(&l);
@@ -253,8 +249,8 @@ int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profil
 			strbuf_init(&tc->output);
 		}
 	}
-	s->prep = xrealloc(NULL, (size_t)s->n_scripts * sizeof(*s->prep));
-	memset(s->prep, 0, (size_t)s->n_scripts * sizeof(*s->prep));
+	s->prep = xrealloc(NULL, (size_t)s->n_scripts * N_IP_SLOTS * sizeof(*s->prep));
+	memset(s->prep, 0, (size_t)s->n_scripts * N_IP_SLOTS * sizeof(*s->prep));
 	if (uname(&u) == 0) {
 		snprintf(s->kernel_release, sizeof(s->kernel_release), "%s", u.release);
 		snprintf(s->kernel_version, sizeof(s->kernel_version), "%s", u.version);
@@ -286,10 +282,51 @@ static void prep_fail(struct tc_prep *p, const struct tc_error *err)
 	p->text = strbuf_detach(&sb);
 }
 
-static void prep_script(struct tc_suite *s, int i, const struct tc_run_opts *o)
+/*
+ * A script is parsed once per IP version its columns force (slot 0: as
+ * its own option lines say), since the public runners define symbols per
+ * variant and definitions apply while parsing.
+ */
+static int ip_slot(int ip_version)
 {
-	struct tc_prep *p = &s->prep[i];
-	const char *path = s->scripts[i];
+	switch (ip_version) {
+	case TC_IPV4:
+		return 1;
+	case TC_IPV4_MAPPED_IPV6:
+		return 2;
+	case TC_IPV6:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+static struct tc_prep *prep_of(const struct tc_suite *s, const struct tc_case *c)
+{
+	return &s->prep[c->script * N_IP_SLOTS + ip_slot(s->columns[c->column].ip_version)];
+}
+
+/*
+ * The definitions google's run_all.py gives each variant (the kernel
+ * selftests' ksft_runner.sh gives the CMSG ones too), so that the
+ * corpora's scripts parse as they do there.  A -D on the command line
+ * overrides them.
+ */
+static const char *const variant_defines[N_IP_SLOTS][5] = {
+	[1] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
+		"CMSG_LEVEL_IP=SOL_IP", "CMSG_TYPE_RECVERR=IP_RECVERR", NULL },
+	[2] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
+		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+	[3] = { "TFO_COOKIE=c1d1e9742a47a9bc",
+		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+};
+
+static void prep_script(struct tc_suite *s, const struct tc_case *c,
+			const struct tc_run_opts *o)
+{
+	struct tc_prep *p = prep_of(s, c);
+	const char *path = s->scripts[c->script];
+	int slot = ip_slot(s->columns[c->column].ip_version);
 	struct tc_error err;
 	struct tc_config defs;
 
@@ -297,27 +334,14 @@ static void prep_script(struct tc_suite *s, int i, const struct tc_run_opts *o)
 	/* -D definitions apply while parsing, so gather them first.  main()
 	 * has checked every command-line option already. */
 	tc_config_init(&defs);
+	for (const char *const *d = variant_defines[slot]; *d; d++)
+		tc_config_set(&defs, "define", *d, &err);
 	for (int k = 0; k < o->n_opts; k++)
 		tc_config_set(&defs, o->opts[k].name, o->opts[k].value, &err);
 	tc_error_clear(&err);
 	if (tc_script_parse_file(path, defs.defines, defs.n_defines, &p->script, &err) < 0 ||
 	    tc_syscalls_check_script(p->script, &err) < 0) {
 		prep_fail(p, &err);
-		goto out;
-	}
-	/* An IPv6 script cannot run yet: skip it, naming its option line. */
-	for (int k = 0; k < p->script->n_options; k++) {
-		const struct tc_script_option *so = &p->script->options[k];
-		struct strbuf sb = STRBUF_INIT;
-
-		if (strcmp(so->name, "ip_version") || !so->value ||
-		    (strcmp(so->value, "ipv6") && strcmp(so->value, "ipv4-mapped-ipv6")))
-			continue;
-		p->state = PREP_SKIP;
-		strbuf_addf(&sb, "ip version '%s' is not supported yet", so->value);
-		p->message = strbuf_detach(&sb);
-		strbuf_addf(&sb, "%s:%d: skip: %s\n", path, so->line, p->message);
-		p->text = strbuf_detach(&sb);
 		goto out;
 	}
 	tc_config_init(&p->cfg);
@@ -466,11 +490,12 @@ static void start_guard(void)
 }
 
 /* The child: run one case and exit with its code.  Never returns. */
-static void child(struct run *r, const struct tc_case *c, int out_w, int res_w)
+static void child(struct run *r, const struct tc_case *c, const struct tc_config *ccfg,
+		  int out_w, int res_w)
 {
-	const struct tc_prep *p = &r->s->prep[c->script];
+	const struct tc_prep *p = prep_of(r->s, c);
 	const struct tc_profile *prof = r->s->profiles[r->s->columns[c->column].profile];
-	struct tc_config cfg = p->cfg;	/* this process's own copy */
+	struct tc_config cfg = *ccfg;	/* this process's own copy */
 	struct strbuf sb = STRBUF_INIT;
 	struct tc_error err;
 	int fd;
@@ -510,18 +535,110 @@ static void child(struct run *r, const struct tc_case *c, int out_w, int res_w)
 	_exit(tc_error_exit_code(&err));
 }
 
+/*
+ * The configuration of one case: the script's option lines, then its
+ * column's IP version (for ipv6 with the public runners' --mtu=1520, so
+ * that the MSS is 1460 as over IPv4), then the command line's options,
+ * which win over both; then the defaults of the IP version.  Returns 0,
+ * or -1 with err (the config is released).
+ */
+static int case_config(const struct run *r, const struct tc_case *c,
+		       struct tc_config *cfg, struct tc_error *err)
+{
+	const struct tc_prep *p = prep_of(r->s, c);
+	int v = r->s->columns[c->column].ip_version;
+
+	tc_config_init(cfg);
+	if (tc_config_apply_script(cfg, p->script, err) < 0)
+		goto fail;
+	if (v) {
+		if (tc_config_set(cfg, "ip_version", tc_ip_version_name(v), err) < 0)
+			goto fail;
+		if (v == TC_IPV6)
+			cfg->mtu = 1520;
+	}
+	for (int k = 0; k < r->o->n_opts; k++) {
+		if (tc_config_set(cfg, r->o->opts[k].name, r->o->opts[k].value, err) < 0) {
+			if (!err->file)
+				err->file = p->script->path;
+			goto fail;
+		}
+	}
+	if (tc_config_finalize(cfg, p->script->path, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	tc_config_release(cfg);
+	return -1;
+}
+
+/* Whether path's file name ends with suffix ("v4.pkt"). */
+static bool name_ends(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), k = strlen(suffix);
+
+	return n >= k && !strcmp(path + n - k, suffix);
+}
+
+/*
+ * Under --variants, why script s at path has no variant in IP version v
+ * (a new string), or NULL when it runs in it.  run_all.py's rules: a file
+ * whose name ends in v6.pkt runs only over IPv6, one ending in v4.pkt
+ * never; and (ours) a script whose own --ip_version line names a version
+ * runs only in that one.
+ */
+static char *variant_skip(const char *path, const struct tc_script *s, int v)
+{
+	const struct tc_script_option *pin = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v)
+		return NULL;
+	if (name_ends(path, "v6.pkt") && v != TC_IPV6) {
+		strbuf_addstr(&sb, "a *v6.pkt script runs only as ipv6");
+		return strbuf_detach(&sb);
+	}
+	if (name_ends(path, "v4.pkt") && v == TC_IPV6) {
+		strbuf_addstr(&sb, "a *v4.pkt script does not run as ipv6");
+		return strbuf_detach(&sb);
+	}
+	for (int k = 0; k < s->n_options; k++)
+		if (!strcmp(s->options[k].name, "ip_version") && s->options[k].value)
+			pin = &s->options[k];
+	if (pin && tc_ip_version_parse(pin->value) != v) {
+		strbuf_addf(&sb, "pinned to %s by its option line %d", pin->value,
+			    pin->line);
+		return strbuf_detach(&sb);
+	}
+	return NULL;
+}
+
+/* Settle case c without a run: an error in its configuration. */
+static void config_fail(struct run *r, struct tc_case *c, const struct tc_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *first;
+
+	tc_report_format_error(&sb, err);
+	say(r, c, sb.buf);
+	first = first_line(sb.buf);
+	strbuf_release(&sb);
+	finish(r, c, TC_OUT_ERROR, tc_error_exit_code(err), first);
+}
+
 /* Start case ci in slot sl, or settle it without a run.  Returns 0, or -1
  * with err when no child can be made. */
 static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 {
 	struct tc_case *c = &r->s->cases[ci];
-	struct tc_prep *p = &r->s->prep[c->script];
-	const struct tc_column *col = &r->s->columns[c->column];
+	struct tc_prep *p = prep_of(r->s, c);
+	struct tc_config cfg;
+	struct tc_error cerr;
 	int outp[2], resp[2], e;
 	pid_t pid;
 
 	if (p->state == PREP_TODO)
-		prep_script(r->s, c->script, r->o);
+		prep_script(r->s, c, r->o);
 	c->started = since(&r->t0);
 	c->attempts++;
 	if (p->state == PREP_ERROR || p->state == PREP_SKIP) {
@@ -534,26 +651,36 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		       xstrdup(p->message));
 		return 0;
 	}
-	if (col->ip_version != 4) {
-		struct strbuf sb = STRBUF_INIT;
+	if (r->o->variants) {
+		char *why = variant_skip(p->script->path, p->script,
+					 r->s->columns[c->column].ip_version);
 
-		strbuf_addf(&sb, "ip version '%s' is not supported yet",
-			    ip_version_name(col->ip_version));
-		finish(r, c, TC_OUT_SKIP, TC_EXIT_PASS, strbuf_detach(&sb));
+		if (why) {
+			finish(r, c, TC_OUT_SKIP, TC_EXIT_PASS, why);
+			return 0;
+		}
+	}
+	tc_error_clear(&cerr);
+	if (case_config(r, c, &cfg, &cerr) < 0) {
+		config_fail(r, c, &cerr);
 		return 0;
 	}
-	if (p->cfg.dry_run) {
+	if (cfg.dry_run) {
 		finish(r, c, TC_OUT_PASS, TC_EXIT_PASS, NULL);
+		tc_config_release(&cfg);
 		return 0;
 	}
 	if (r->o->pcap_dir && !c->pcap)
 		c->pcap = pcap_path(r, c);
-	if (pipe2(outp, O_CLOEXEC) < 0)
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		tc_config_release(&cfg);
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(errno));
+	}
 	if (pipe2(resp, O_CLOEXEC) < 0) {
 		e = errno;
 		close(outp[0]);
 		close(outp[1]);
+		tc_config_release(&cfg);
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
 	}
 	if (r->o->on_start)
@@ -566,13 +693,15 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		close(outp[1]);
 		close(resp[0]);
 		close(resp[1]);
+		tc_config_release(&cfg);
 		return tc_error_set(err, TC_ERR_ENV, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		close(outp[0]);
 		close(resp[0]);
-		child(r, c, outp[1], resp[1]);
+		child(r, c, &cfg, outp[1], resp[1]);
 	}
+	tc_config_release(&cfg);
 	setpgid(pid, pid);	/* also here, so kill(-pid) works at once */
 	close(outp[1]);
 	close(resp[1]);
@@ -751,8 +880,6 @@ static int make_dirs(const struct run *r, struct tc_error *err)
 		struct strbuf d = STRBUF_INIT;
 		int rc;
 
-		if (r->s->columns[i].ip_version != 4)
-			continue;	/* never runs yet */
 		strbuf_addf(&d, "%s/%s", r->o->pcap_dir, r->s->columns[i].label);
 		rc = mkdir(d.buf, 0755);
 		if (rc < 0 && errno != EEXIST) {

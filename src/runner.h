@@ -27,7 +27,7 @@
  *
  * Outcomes: pass, fail (exit 1), error (a bad script, exit 2; a crash; an
  * environment failure, exit 4), timeout (the per-run limit), skip (with a
- * reason: an IPv6 script or column, not supported yet).  With retries, a
+ * reason).  With retries, a
  * fail or timeout runs again; a later pass makes the case flaky (its
  * outcome is pass).  The baseline fields are filled by baseline.c.
  *
@@ -75,7 +75,8 @@ enum tc_judgement {
 
 struct tc_column {
 	int profile;		/* index into the suite's profiles */
-	int ip_version;		/* 4, 6, or 46 (IPv4-mapped IPv6) */
+	int ip_version;		/* TC_IPV4, TC_IPV6, TC_IPV4_MAPPED_IPV6, or 0:
+				 * as the script says (no column option) */
 	char *label;		/* "rfc-strict", "rfc-strict/ipv6" */
 };
 
@@ -145,6 +146,11 @@ struct tc_run_opts {
 	int n_opts;
 	const char *pcap_dir;	/* absolute; NULL: no captures */
 	bool pcap_on_fail;	/* keep captures of runs that did not pass */
+	/* --variants: a case whose column's IP version the script does not
+	 * run in (run_all.py's rules: a *v4.pkt file has no ipv6 variant, a
+	 * *v6.pkt file only that one; an --ip_version line pins its version)
+	 * is skipped, with the reason. */
+	bool variants;
 	/* Single-run compatibility: the child's stdout stays ours and its
 	 * stderr is handed to on_output as it comes. */
 	bool stream;

@@ -87,6 +87,17 @@ int64_t tc_tolerance(int64_t tolerance_usecs, double tolerance_percent,
 /* -1 early, 0 within [start - tol, end + tol], 1 late. */
 int tc_time_check(int64_t actual, int64_t start, int64_t end, int64_t tol);
 
+/*
+ * The time at which an outbound segment stamped ts counts as seen, given
+ * that the previous event's action ran from prev_start to prev_end: a
+ * segment sent while it ran (the kernel answers an inbound segment inside
+ * our send; a write() sends before it returns) counts as seen at
+ * prev_end, as a tester doing one thing at a time would first see it.
+ * Relative times are measured from prev_end, so without this such an
+ * answer would look early by however long the send took.
+ */
+int64_t tc_seen_time(int64_t ts, int64_t prev_start, int64_t prev_end);
+
 /* A failed field comparison. */
 struct tc_mismatch {
 	char field[64];		/* "ack", "flags", "options", ... */

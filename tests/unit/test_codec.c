@@ -66,6 +66,22 @@ static const uint8_t ipv6_syn_frame[] = {
 	0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07,
 };
 
+/* A SYN-ACK as Linux 6.18 sent it over IPv6 (captured on wire0, tx
+ * checksum offload off, so the TCP checksum 0x0d34 is the kernel's own):
+ * fd3d:fa7b:d17d::1.8080 > 2001:db8::1.40000, flow label 0x26df1, hop
+ * limit 64, seq 0x596c56c1 ack 1001 win 64240 <mss 1460,nop,nop,sackOK,
+ * nop,wscale 10>. */
+static const uint8_t kernel_ipv6_synack_frame[] = {
+	0x22, 0x5e, 0xff, 0x77, 0xd0, 0x4b, 0xda, 0xce, 0x9e, 0x3d, 0xac, 0x44,
+	0x86, 0xdd, 0x60, 0x02, 0x6d, 0xf1, 0x00, 0x20, 0x06, 0x40, 0xfd, 0x3d,
+	0xfa, 0x7b, 0xd1, 0x7d, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x1f, 0x90, 0x9c, 0x40, 0x59, 0x6c,
+	0x56, 0xc1, 0x00, 0x00, 0x03, 0xe9, 0x80, 0x12, 0xfa, 0xf0, 0x0d, 0x34,
+	0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02, 0x01, 0x03,
+	0x03, 0x0a,
+};
+
 /* UDP 53 > 53 with 4 bytes of data. */
 static const uint8_t udp_frame[] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
@@ -302,6 +318,59 @@ static void test_codec__ipv6_syn(void)
 	CHECK_STR(fmt_frame(ipv6_syn_frame, sizeof(ipv6_syn_frame), true),
 		  "S 16909060:16909060(0) win 64800 "
 		  "<mss 1440,sackOK,TS val 5 ecr 0,nop,wscale 7>");
+}
+
+/* A real kernel IPv6 segment: decoded field by field, and its checksum
+ * holds over the IPv6 pseudo-header (RFC 8200 §8.1), not the IPv4 one. */
+static void test_codec__ipv6_kernel_synack_and_checksum(void)
+{
+	const uint8_t *f = kernel_ipv6_synack_frame;
+	const uint8_t *ip = f + ETH, *tcp = f + ETH + 40;
+	uint8_t copy[32];
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ether(f, sizeof(kernel_ipv6_synack_frame), &seg, &err), 0);
+	CHECK_INT(seg.ip_version, 6);
+	CHECK_INT(seg.tos, 0);
+	CHECK_INT(seg.flowlabel, 0x26df1);
+	CHECK_INT(seg.ttl, 64);
+	CHECK_INT(seg.ip_total_len, 72);
+	CHECK(memcmp(seg.src, ip + 8, 16) == 0);
+	CHECK(memcmp(seg.dst, ip + 24, 16) == 0);
+	CHECK_INT(seg.sport, 8080);
+	CHECK_INT(seg.dport, 40000);
+	CHECK_INT(seg.csum, 0x0d34);
+	CHECK_STR(fmt_frame(f, sizeof(kernel_ipv6_synack_frame), true),
+		  "S. 1500272321:1500272321(0) ack 1001 win 64240 "
+		  "<mss 1460,nop,nop,sackOK,nop,wscale 10>");
+
+	/* Over a correct segment the sum is 0; with the field zeroed it is
+	 * the value to store. */
+	CHECK_INT(tc_tcp_csum(6, ip + 8, ip + 24, tcp, 32), 0);
+	memcpy(copy, tcp, sizeof(copy));
+	copy[16] = copy[17] = 0;
+	CHECK_INT(tc_tcp_csum(6, ip + 8, ip + 24, copy, sizeof(copy)), 0x0d34);
+	/* The IPv4 pseudo-header (first 4 address bytes) gives another sum. */
+	CHECK(tc_tcp_csum(4, ip + 8, ip + 24, copy, sizeof(copy)) != 0x0d34);
+}
+
+/* The IPv4 pseudo-header, and an odd length (the last byte is padded with
+ * a zero), against sums worked out independently (Python, RFC 1071). */
+static void test_codec__tcp_csum_ipv4_and_odd_length(void)
+{
+	static const uint8_t src4[4] = { 192, 0, 2, 1 }, dst4[4] = { 192, 168, 0, 1 };
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst6[16] = { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, [15] = 1 };
+	uint8_t seg[21] = {
+		0x9c, 0x40, 0x1f, 0x90, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00,
+		0x50, 0x02, 0x80, 0x18, 0x00, 0x00, 0x00, 0x00, 0x7f,
+	};
+
+	CHECK_INT(tc_tcp_csum(4, src4, dst4, seg, 20), 0xed66);
+	CHECK_INT(tc_tcp_csum(4, src4, dst4, seg, 21), 0x6e65);
+	CHECK_INT(tc_tcp_csum(6, src6, dst6, seg, 20), 0x791f);
+	CHECK_INT(tc_tcp_csum(6, src6, dst6, seg, 21), 0xfa1d);
 }
 
 static void test_codec__decode_ip_without_ether(void)
@@ -784,6 +853,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__rst_format),
 	TAP_TEST(test_codec__ether_padding_ignored),
 	TAP_TEST(test_codec__ipv6_syn),
+	TAP_TEST(test_codec__ipv6_kernel_synack_and_checksum),
+	TAP_TEST(test_codec__tcp_csum_ipv4_and_odd_length),
 	TAP_TEST(test_codec__decode_ip_without_ether),
 	TAP_TEST(test_codec__ipv4_options_skipped),
 	TAP_TEST(test_codec__ip_csum_bad),

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
@@ -818,6 +819,108 @@ static void test_netio__wire_is_quiet(void)
 	in_child(quiet_body);
 }
 
+/*
+ * IPv6 (--ip_version=ipv6): the address is usable at once (no DAD), a
+ * crafted IPv6 SYN is accepted (its checksum is over the IPv6
+ * pseudo-header), the SYN-ACK carries the MSS of MTU 1520 and a valid
+ * checksum, and nothing but ICMPv6 MLD reports is on the wire besides TCP:
+ * no neighbour or router solicitation.
+ */
+static void ipv6_body(void)
+{
+	static const struct tc_netns_config cfg6 = {
+		.dev_name = "tun0", .wire_name = "wire0", .family = AF_INET6,
+		.local_ip = "fd3d:fa7b:d17d::1", .local_prefix = 48,
+		.remote_ip = "2001:db8::1", .remote_prefix = 32, .mtu = 1520,
+	};
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(8080) };
+	struct tc_netns *ns = NULL;
+	struct wire w = { .filter = "" };
+	struct tc_wire_tcp s;
+	struct tc_error err;
+	uint8_t buf[2048], *ip = buf + 14;
+	size_t len;
+	int64_t ts;
+	int lfd = -1, afd = -1, one = 1, other = 0, nd = 0, synacks = 0;
+	uint32_t kseq = 0;
+
+	tc_error_clear(&err);
+	if (tc_netns_open(&cfg6, &ns, &err) < 0 ||
+	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0) {
+		print_err(&err);
+		CHECK(!"open");
+		goto out;
+	}
+	inet_pton(AF_INET6, cfg6.local_ip, &a.sin6_addr);
+	lfd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK(lfd >= 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* A tentative (DAD) address would refuse this: EADDRNOTAVAIL. */
+	CHECK_INT(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	CHECK_INT(listen(lfd, 4), 0);
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.src_mac, tc_netns_wire_mac(ns), 6);
+	memcpy(s.dst_mac, tc_netns_dev_mac(ns), 6);
+	s.ipv6 = true;
+	inet_pton(AF_INET6, cfg6.remote_ip, s.src6);
+	memcpy(s.dst6, &a.sin6_addr, 16);
+	s.ttl = 64;
+	s.sport = 40000;
+	s.dport = 8080;
+	s.seq = 1000;
+	s.flags = 0x02;
+	s.win = 32792;
+	s.opts = syn_opts;
+	s.opts_len = sizeof(syn_opts);
+	CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+	while (tc_sniff_next(w.sn, now_ns() + 3 * NS_PER_S / 2, buf, sizeof(buf),
+			     &len, &ts, &err) == 1) {
+		if (len < 14 + 40 || be16(buf + 12) != 0x86dd) {
+			other++;
+			continue;
+		}
+		if (ip[6] == 58) {	/* ICMPv6: MLD is harmless, ND is not */
+			if (len > 14 + 40 && ip[40] >= 133 && ip[40] <= 137)
+				nd++;
+			continue;
+		}
+		if (ip[6] != 6 || len < 14 + 40 + 24 || synacks++)
+			continue;
+		CHECK_INT(ip[40 + 13], 0x12);	/* SYN|ACK */
+		CHECK_INT(be32(ip + 40 + 8), 1001);
+		CHECK_INT(tc_tcp_csum(6, ip + 8, ip + 24, ip + 40, be16(ip + 4)), 0);
+		/* The first option is the MSS: 1520 - 40 - 20. */
+		CHECK_INT(ip[60], 2);
+		CHECK_INT(be16(ip + 62), 1460);
+		kseq = be32(ip + 40 + 4);
+		s.flags = 0x10;
+		s.seq = 1001;
+		s.ack = kseq + 1;
+		s.opts = NULL;
+		s.opts_len = 0;
+		CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+		afd = accept_within(lfd, 1000);
+		CHECK(afd >= 0);
+	}
+	printf("# %d SYN-ACK, %d non-IPv6 frames, %d ND frames\n", synacks, other, nd);
+	CHECK_INT(synacks, 1);
+	CHECK_INT(other, 0);
+	CHECK_INT(nd, 0);
+	if (afd >= 0)
+		close(afd);
+	if (lfd >= 0)
+		close(lfd);
+out:
+	close_wire(&w);
+	tc_netns_close(ns);
+}
+
+static void test_netio__ipv6_quiet_nodad_checksums(void)
+{
+	in_child(ipv6_body);
+}
+
 static void timeout_body(void)
 {
 	struct tc_netns *ns = NULL;
@@ -1050,6 +1153,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_netio__injected_bytes_are_exact),
 	TAP_TEST(test_netio__sysctl_stays_in_the_namespace),
 	TAP_TEST(test_netio__wire_is_quiet),
+	TAP_TEST(test_netio__ipv6_quiet_nodad_checksums),
 	TAP_TEST(test_netio__sniff_deadlines),
 	TAP_TEST(test_netio__errors_say_what_and_why),
 	TAP_TEST(test_netio__close_lets_the_namespaces_die),

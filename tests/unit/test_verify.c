@@ -107,6 +107,38 @@ static void test_verify__time_window(void)
 	CHECK_INT(tc_time_check(1500, 1000, 2000, 10), 0);
 }
 
+static void test_verify__seen_time(void)
+{
+	/* Stamped while the previous event ran: seen when it ended. */
+	CHECK_INT(tc_seen_time(1050, 1000, 1100), 1100);
+	CHECK_INT(tc_seen_time(1000, 1000, 1100), 1100);
+	/* Before it began (really early), or after it ended: as stamped. */
+	CHECK_INT(tc_seen_time(999, 1000, 1100), 999);
+	CHECK_INT(tc_seen_time(1100, 1000, 1100), 1100);
+	CHECK_INT(tc_seen_time(1200, 1000, 1100), 1200);
+}
+
+static void test_verify__isn_learned_once(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
+	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 1000, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	/* A second SYN-ACK of the same connection (TIME_WAIT reopened) with
+	 * a new ISN is judged against the first, not learned again. */
+	s.seq = 1000 + 65539;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "seq");
+	CHECK_STR(mm.actual, "65539");
+	p.seq_start = p.seq_end = 65539;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+}
+
 static void test_verify__synack_matches_and_learns_isn(void)
 {
 	struct tc_conn_map m;
@@ -304,6 +336,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__tolerance_rule),
 	TAP_TEST(test_verify__time_window),
 	TAP_TEST(test_verify__synack_matches_and_learns_isn),
+	TAP_TEST(test_verify__seen_time),
+	TAP_TEST(test_verify__isn_learned_once),
 	TAP_TEST(test_verify__wrong_ack),
 	TAP_TEST(test_verify__wrong_flags_before_seq),
 	TAP_TEST(test_verify__window_only_when_given),
