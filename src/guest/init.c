@@ -49,6 +49,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -78,6 +79,10 @@ static void say(const char *fmt, ...)
 static void power_off(void) __attribute__((noreturn));
 static void power_off(void)
 {
+	/* The console is a tty: what was written may still be queued for the
+	 * UART, and the exit port ends QEMU at once. */
+	fflush(stderr);
+	tcdrain(STDERR_FILENO);
 	sync();
 	/* QEMU exits with (value << 1) | 1: the status file says more. */
 	if (ioperm(EXIT_PORT, 1, 1) == 0)
