@@ -20,6 +20,8 @@ struct entry {
 
 struct tc_baseline {
 	char *kernel;
+	char *config;		/* "sha256:HEX", or NULL */
+	char *accel;		/* "kvm", "tcg", or NULL (native) */
 	struct entry *e;	/* sorted by script, then profile */
 	int n;
 };
@@ -52,12 +54,24 @@ void tc_baseline_free(struct tc_baseline *b)
 	}
 	free(b->e);
 	free(b->kernel);
+	free(b->config);
+	free(b->accel);
 	free(b);
 }
 
 const char *tc_baseline_kernel(const struct tc_baseline *b)
 {
 	return b ? b->kernel : NULL;
+}
+
+const char *tc_baseline_config(const struct tc_baseline *b)
+{
+	return b ? b->config : NULL;
+}
+
+const char *tc_baseline_accel(const struct tc_baseline *b)
+{
+	return b ? b->accel : NULL;
 }
 
 static void encode(struct strbuf *out, const char *s)
@@ -155,6 +169,16 @@ static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 					   "expected 'kernel RELEASE'");
 		free(b->kernel);
 		b->kernel = xstrdup(k);
+		return 0;
+	}
+	if (!strcmp(f1, "config") || !strcmp(f1, "accelerator")) {
+		char *v = next_field(&p), **dst = f1[0] == 'c' ? &b->config : &b->accel;
+
+		if (!v || next_field(&p))
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0, "expected '%s'",
+					   f1[0] == 'c' ? "config sha256:HEX" : "accelerator NAME");
+		free(*dst);
+		*dst = xstrdup(v);
 		return 0;
 	}
 	o = tc_outcome_parse(f1);
@@ -300,6 +324,10 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 			wp = (int)strlen(s->columns[i].label);
 	strbuf_addstr(&sb, header);
 	strbuf_addf(&sb, "kernel %s\n", s->kernel_release[0] ? s->kernel_release : "unknown");
+	if (s->config_sha256[0])
+		strbuf_addf(&sb, "config sha256:%s\n", s->config_sha256);
+	if (s->accel[0])
+		strbuf_addf(&sb, "accelerator %s\n", s->accel);
 	for (int i = 0; i < s->n_cases; i++) {
 		const struct tc_case *c = &s->cases[i];
 		const char *label = s->columns[c->column].label;

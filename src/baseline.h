@@ -38,6 +38,10 @@ void tc_baseline_free(struct tc_baseline *b);
 
 /* The kernel release recorded in b, or NULL. */
 const char *tc_baseline_kernel(const struct tc_baseline *b);
+/* The recorded kernel configuration ("sha256:HEX") and accelerator
+ * ("kvm", "tcg": a --kernel guest), or NULL when not recorded. */
+const char *tc_baseline_config(const struct tc_baseline *b);
+const char *tc_baseline_accel(const struct tc_baseline *b);
 
 /* Judge one finished case against b: fills c->judgement, bl_outcome and
  * bl_reason.  A case that did not run (TC_OUT_NONE) is not judged. */

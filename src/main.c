@@ -29,7 +29,9 @@
 #include "report.h"
 #include "runner.h"
 #include "script.h"
+#include "sha256.h"
 #include "strbuf.h"
+#include "vm.h"
 
 #define TC_VERSION "0.1"
 #define MAX_OPTS 128
@@ -41,6 +43,8 @@ enum cli_id {
 	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
 	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
+	/* Options of the host only with --kernel: not passed to the guest. */
+	O_KERNEL, O_MODULES, O_ACCEL, O_VM_TIMEOUT, O_VM_MEMORY,
 };
 
 static const struct cli_opt {
@@ -88,6 +92,19 @@ static const struct cli_opt {
 	{ "list", 0, NULL, true, O_LIST,
 	  "print the runs (PROFILE SCRIPT) that would be made, and run nothing" },
 	{ "dump", 0, NULL, false, O_DUMP, "parse each script and print its model" },
+	{ "kernel", 0, "IMAGE", false, O_KERNEL,
+	  "boot IMAGE (a bzImage) under QEMU and run the same command inside it, against\n"
+	  "      that kernel; reports and baselines land where they would here" },
+	{ "modules", 0, "DIR", false, O_MODULES,
+	  "with --kernel: the image's lib/modules/RELEASE (with modules.dep); needed when\n"
+	  "      9p, virtio-pci, overlay or veth are modules" },
+	{ "accel", 0, "auto|kvm|tcg", false, O_ACCEL,
+	  "with --kernel: the accelerator; auto tries KVM and falls back to TCG when the\n"
+	  "      guest does not start (default auto)" },
+	{ "vm-timeout", 0, "SECONDS", false, O_VM_TIMEOUT,
+	  "with --kernel: limit for the whole guest run, boot included (default 1800)" },
+	{ "vm-memory", 0, "MB", false, O_VM_MEMORY,
+	  "with --kernel: the guest's memory (default 512)" },
 	{ NULL, 0, NULL, false, 0, NULL },
 };
 
@@ -105,6 +122,9 @@ struct cli {
 	const char *profiles[MAX_PROFILES];
 	int n_profiles;
 	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
+	const char *kernel, *modules, *accel;
+	int vm_timeout_s, vm_memory_mb;
+	bool *host_only;	/* argv[i] is a --kernel option: not for the guest */
 };
 
 static void print_error(const struct tc_error *err)
@@ -262,6 +282,23 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 	case O_DUMP:
 		cli->dump = true;
 		return 0;
+	case O_KERNEL:
+		cli->kernel = v;
+		return 0;
+	case O_MODULES:
+		cli->modules = v;
+		return 0;
+	case O_ACCEL:
+		if (strcmp(v, "auto") && strcmp(v, "kvm") && strcmp(v, "tcg"))
+			return bad_value(o->name, v, "auto, kvm or tcg");
+		cli->accel = v;
+		return 0;
+	case O_VM_TIMEOUT:
+		return parse_int(v, 1, 86400, &cli->vm_timeout_s) ? 0 :
+		       bad_value(o->name, v, "seconds from 1 to 86400");
+	case O_VM_MEMORY:
+		return parse_int(v, 128, 65536, &cli->vm_memory_mb) ? 0 :
+		       bad_value(o->name, v, "megabytes from 128 to 65536");
 	}
 	return -1;
 }
@@ -289,11 +326,15 @@ static int add_opt(struct cli *cli, const char *name, const char *value)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	cli->inputs = calloc((size_t)argc, sizeof(*cli->inputs));
+	cli->host_only = calloc((size_t)argc, sizeof(*cli->host_only));
 	cli->timeout_s = 600;
+	cli->accel = "auto";
+	cli->vm_timeout_s = 1800;
+	cli->vm_memory_mb = 512;
 	cli->shard_k = cli->shard_n = 1;
 	cli->ip_versions[0] = 0;	/* as each script says */
 	cli->n_ip_versions = 1;
-	if (!cli->inputs)
+	if (!cli->inputs || !cli->host_only)
 		return -1;
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i];
@@ -344,6 +385,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			o = find_cli_opt(a + 2, 0);
 			if (o) {
 				const char *v = eq ? eq + 1 : NULL;
+				int at = i;
 
 				if (o->arg && !v) {
 					if (i + 1 >= argc) {
@@ -357,6 +399,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				}
 				if (set_cli_opt(cli, o, v) < 0)
 					return -1;
+				if (o->id >= O_KERNEL)
+					for (int k = at; k <= i; k++)
+						cli->host_only[k] = true;
 				continue;
 			}
 			takes = tc_config_takes_value(a + 2);
@@ -384,6 +429,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	}
 	if (!cli->n_inputs) {
 		usage(stderr);
+		return -1;
+	}
+	if (!cli->kernel && cli->modules) {
+		fprintf(stderr, "error: option 'modules' needs 'kernel'\n");
 		return -1;
 	}
 	if (cli->variants && !cli->ip_versions_given) {
@@ -608,6 +657,72 @@ static int load_profiles(const struct cli *cli, struct tc_profile **p, int *n)
 	return 0;
 }
 
+/* --kernel: the same command, less the host's VM options, in a guest. */
+static int run_in_vm(const struct cli *cli, int argc, char **orig_argv)
+{
+	struct tc_vm_opts o;
+	struct tc_error err;
+	const char *accel = NULL;
+	char **gargv = calloc((size_t)argc + 1, sizeof(*gargv));
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int status = TC_EXIT_ENV;
+
+	if (!gargv)
+		return TC_EXIT_ENV;
+	memset(&o, 0, sizeof(o));
+	tc_error_clear(&err);
+	o.kernel = cli->kernel;
+	o.modules = cli->modules;
+	o.accel = cli->accel;
+	o.qemu = "qemu-system-x86_64";
+	o.timeout_s = cli->vm_timeout_s;
+	o.memory_mb = cli->vm_memory_mb;
+	o.cpus = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	for (int i = 0; i < argc; i++)
+		if (!cli->host_only[i])
+			gargv[o.argc++] = orig_argv[i];
+	o.argv = gargv;
+	if (cli->json)
+		o.out_files[o.n_out_files++] = cli->json;
+	if (cli->junit)
+		o.out_files[o.n_out_files++] = cli->junit;
+	if (cli->write_baseline)
+		o.out_files[o.n_out_files++] = cli->write_baseline;
+	o.out_dir = cli->pcap_dir;
+	o.stop = &got_signal;
+	if (tc_vm_run(&o, &status, &accel, &err) < 0) {
+		print_error(&err);
+		status = tc_error_exit_code(&err);
+	}
+	free(gargv);
+	return status;
+}
+
+/* Under TCG (set by our init in a --kernel guest) events run late by
+ * several milliseconds (README, "Timing under TCG"): the tolerance is
+ * raised unless the command line sets it, and the reports say so. */
+#define TCG_TOLERANCE_USECS "25000"
+
+static void environment_info(struct cli *cli, struct tc_suite *s)
+{
+	const char *accel = getenv("TCPCONFORM_ACCEL");
+	bool has_tol = false;
+
+	if (tc_sha256_gz_file("/proc/config.gz", s->config_sha256) < 0)
+		s->config_sha256[0] = '\0';
+	if (!accel || (strcmp(accel, "kvm") && strcmp(accel, "tcg")))
+		return;
+	snprintf(s->accel, sizeof(s->accel), "%s", accel);
+	for (int i = 0; i < cli->n_opts; i++)
+		has_tol |= !strcmp(cli->opts[i].name, "tolerance_usecs");
+	if (strcmp(accel, "tcg") || has_tol || add_opt(cli, "tolerance_usecs", TCG_TOLERANCE_USECS) < 0)
+		return;
+	snprintf(s->timing_note, sizeof(s->timing_note),
+		 "under TCG (an emulated CPU) the timing tolerance is %s us, not 4000, "
+		 "as if --tolerance_usecs=%s were given (give --tolerance_usecs to choose)",
+		 TCG_TOLERANCE_USECS, TCG_TOLERANCE_USECS);
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -632,24 +747,36 @@ int main(int argc, char **argv)
 	struct tc_report_info info;
 	struct strbuf pcap_dir = STRBUF_INIT;
 	FILE *junit = NULL, *json = NULL;
+	char **orig_argv;
 	int status = TC_EXIT_PASS, rc;
 
 	memset(&cli, 0, sizeof(cli));
 	tc_suite_init(&suite);
 	tc_error_clear(&err);
-	rc = parse_args(argc, argv, &cli);
+	/* parse_args cuts "--opt=value" at the '=': the guest of --kernel
+	 * gets the command line as it was typed. */
+	orig_argv = calloc((size_t)argc + 1, sizeof(*orig_argv));
+	for (int i = 0; orig_argv && i < argc; i++)
+		if (!(orig_argv[i] = strdup(argv[i])))
+			abort();
+	rc = orig_argv ? parse_args(argc, argv, &cli) : -1;
 	if (rc) {
 		free(cli.inputs);
+		free(cli.host_only);
+		for (int i = 0; orig_argv && i < argc; i++)
+			free(orig_argv[i]);
+		free(orig_argv);
 		return rc > 0 ? 0 : TC_EXIT_USAGE;
 	}
+	environment_info(&cli, &suite);
 	/* The command line's script options, checked once, before anything. */
 	tc_config_init(&check);
 	for (int i = 0; i < cli.n_opts; i++) {
 		if (tc_config_set(&check, cli.opts[i].name, cli.opts[i].value, &err) < 0) {
 			print_error(&err);
 			tc_config_release(&check);
-			free(cli.inputs);
-			return TC_EXIT_USAGE;
+			status = TC_EXIT_USAGE;
+			goto out;
 		}
 	}
 	tc_config_release(&check);
@@ -674,6 +801,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.dump) {
 		status = dump(&cli, &suite);
+		goto out;
+	}
+	if (cli.kernel && !cli.list) {
+		status = run_in_vm(&cli, argc, orig_argv);
 		goto out;
 	}
 	status = load_profiles(&cli, profiles, &n_profiles);
@@ -764,6 +895,8 @@ int main(int argc, char **argv)
 	info.retries = ro.retries;
 	info.baseline_file = cli.baseline;
 	info.baseline_kernel = tc_baseline_kernel(bl);
+	info.baseline_config = tc_baseline_config(bl);
+	info.baseline_accel = tc_baseline_accel(bl);
 	info.argc = argc;
 	info.argv = argv;
 	if (cli.suite || suite.n_cases > 1)
@@ -789,6 +922,8 @@ int main(int argc, char **argv)
 		}
 	}
 	status = worse(status, suite_status(&cli, &suite));
+	if (suite.timing_note[0])
+		fprintf(stderr, "note: %s\n", suite.timing_note);
 out:
 	if (junit)
 		fclose(junit);
@@ -801,6 +936,10 @@ out:
 	tc_baseline_free(old_bl);
 	strbuf_release(&pcap_dir);
 	free(cli.inputs);
+	free(cli.host_only);
+	for (int i = 0; i < argc; i++)
+		free(orig_argv[i]);
+	free(orig_argv);
 	fflush(NULL);
 	return status;
 }

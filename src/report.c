@@ -257,6 +257,15 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 			info->baseline_file,
 			info->baseline_kernel ? info->baseline_kernel : "unknown",
 			s->kernel_release, n.differ, n.differ == 1 ? "" : "s");
+		/* What else changed under the scripts, when both sides know. */
+		if (info->baseline_config && s->config_sha256[0] &&
+		    strcmp(info->baseline_config + strlen("sha256:"), s->config_sha256))
+			fprintf(f, "  kernel config: %.19s -> sha256:%.12s\n",
+				info->baseline_config, s->config_sha256);
+		if (strcmp(info->baseline_accel ? info->baseline_accel : "", s->accel))
+			fprintf(f, "  accelerator: %s -> %s\n",
+				info->baseline_accel ? info->baseline_accel : "native",
+				s->accel[0] ? s->accel : "native");
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct tc_case *c = &s->cases[i];
 
@@ -283,9 +292,10 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 	if (s->shard_n > 1)
 		fprintf(f, "shard %d/%d: %d of %d runs\n", s->shard_k, s->shard_n,
 			s->n_cases, s->n_total);
-	fprintf(f, "%d script%s x %d profile%s in %.1f s, %d at a time, kernel %s\n",
+	fprintf(f, "%d script%s x %d profile%s in %.1f s, %d at a time, kernel %s%s%s\n",
 		s->n_scripts, s->n_scripts == 1 ? "" : "s", s->n_columns,
-		s->n_columns == 1 ? "" : "s", s->seconds, info->jobs, s->kernel_release);
+		s->n_columns == 1 ? "" : "s", s->seconds, info->jobs, s->kernel_release,
+		s->accel[0] ? " under " : "", s->accel);
 	summary_line(f, &n);
 }
 
@@ -526,6 +536,16 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 		fprintf(f, "\">\n    <properties>\n");
 		fprintf(f, "      <property name=\"kernel.release\" value=\"");
 		xml(f, s->kernel_release);
+		if (s->config_sha256[0])
+			fprintf(f, "\"/>\n      <property name=\"kernel.config.sha256\" value=\"%s",
+				s->config_sha256);
+		if (s->accel[0])
+			fprintf(f, "\"/>\n      <property name=\"kernel.accelerator\" value=\"%s",
+				s->accel);
+		if (s->timing_note[0]) {
+			fprintf(f, "\"/>\n      <property name=\"timing.note\" value=\"");
+			xml(f, s->timing_note);
+		}
 		fprintf(f, "\"/>\n      <property name=\"profile.file\" value=\"");
 		xml(f, p->file ? p->file : "");
 		fprintf(f, "\"/>\n");
@@ -623,7 +643,13 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 	js(f, s->kernel_version);
 	fprintf(f, ", \"machine\": ");
 	js(f, s->machine);
-	fprintf(f, "},\n  \"started\": \"%sZ\",\n  \"seconds\": %.3f,\n", when, s->seconds);
+	fprintf(f, ", \"config_sha256\": ");
+	js(f, s->config_sha256[0] ? s->config_sha256 : NULL);
+	fprintf(f, ", \"accelerator\": ");
+	js(f, s->accel[0] ? s->accel : NULL);
+	fprintf(f, "},\n  \"timing_note\": ");
+	js(f, s->timing_note[0] ? s->timing_note : NULL);
+	fprintf(f, ",\n  \"started\": \"%sZ\",\n  \"seconds\": %.3f,\n", when, s->seconds);
 	fprintf(f, "  \"jobs\": %d,\n  \"timeout_s\": %d,\n  \"retries\": %d,\n",
 		info->jobs, info->timeout_s, info->retries);
 	fprintf(f, "  \"shard\": {\"k\": %d, \"n\": %d, \"cases\": %d, \"total\": %d},\n",
@@ -634,6 +660,10 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		js(f, info->baseline_file);
 		fprintf(f, ", \"kernel\": ");
 		js(f, info->baseline_kernel);
+		fprintf(f, ", \"config\": ");
+		js(f, info->baseline_config);
+		fprintf(f, ", \"accelerator\": ");
+		js(f, info->baseline_accel);
 		fprintf(f, ", \"differences\": %d}", n.differ);
 	} else {
 		fputs("null", f);

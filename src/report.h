@@ -53,6 +53,8 @@ struct tc_report_info {
 	int jobs, timeout_s, retries;
 	const char *baseline_file;	/* or NULL */
 	const char *baseline_kernel;	/* or NULL */
+	const char *baseline_config;	/* "sha256:HEX", or NULL */
+	const char *baseline_accel;	/* or NULL */
 	int argc;
 	char **argv;
 };

@@ -117,6 +117,13 @@ struct tc_suite {
 	char kernel_release[128];	/* uname */
 	char kernel_version[256];
 	char machine[72];
+	/* Set by main.c for the reports: the accelerator inside tcpconform
+	 * --kernel's guest ("kvm", "tcg"; "" natively), the SHA-256 of the
+	 * kernel's /proc/config.gz contents ("" without one), and a note when
+	 * the timing tolerance was changed for this environment ("" if not). */
+	char accel[8];
+	char config_sha256[65];
+	char timing_note[256];
 	struct timespec started;	/* CLOCK_REALTIME */
 	double seconds;
 	bool interrupted;
