@@ -763,6 +763,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	w.win = p->win;
 	w.urg = p->has_urg ? p->urg : 0;
 	w.payload_len = p->payload_len;
+	w.gso_size = (uint16_t)e->cfg->mss;
 	pthread_mutex_unlock(&e->conn_lock);
 
 	if (tc_options_encode(opts, p->n_options, obuf, sizeof(obuf), &olen, err) < 0) {
