@@ -827,8 +827,25 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		return 0;
 	}
 
-	/* Blocking: hand it to the syscall thread. */
+	/* Blocking: hand it to the syscall thread; as packetdrill, back to
+	 * back blocking calls first wait (up to 1 s) for the previous one to
+	 * return, and check it. */
 	pthread_mutex_lock(&e->blk_lock);
+	{
+		int64_t deadline = now_ns() + NSEC;
+
+		while (e->blk.ev && !e->blk.done) {
+			struct timespec ts = { .tv_sec = deadline / NSEC,
+					       .tv_nsec = deadline % NSEC };
+
+			if (pthread_cond_timedwait(&e->blk_cond, &e->blk_lock, &ts) == ETIMEDOUT)
+				break;
+		}
+		if (e->blk.ev && e->blk.done && finish_blocking(e, err) < 0) {
+			pthread_mutex_unlock(&e->blk_lock);
+			return -1;
+		}
+	}
 	if (e->blk.ev) {
 		pthread_mutex_unlock(&e->blk_lock);
 		return fail_at(e, err, ev, TC_ERR_VERIFY,
