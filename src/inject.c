@@ -289,19 +289,23 @@ static ssize_t send_gso(struct tc_inject *inj, uint8_t *frame, size_t len,
 	return n - (ssize_t)sizeof(vh);
 }
 
-int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
-		  int64_t *ts_ns, struct tc_error *err)
+/*
+ * Put the IP (the addresses, tos, ttl, id, flow label of seg) and Ethernet
+ * headers around len bytes of l4 (protocol proto) and send the frame.
+ * A TCP segment (proto 6) above the MTU, or with more payload than
+ * seg->gso_size, goes as GSO.
+ */
+static int send_ip(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		   uint8_t proto, const uint8_t *l4, int len, int64_t *ts_ns,
+		   struct tc_error *err)
 {
 	uint8_t *pkt = NULL;
 	uint32_t pkt_len = 0;
 	struct timespec ts;
 	size_t ip_hdr = seg->ipv6 ? IPV6_HDR_LEN : IP_HDR_LEN;
-	uint16_t gso_size;
-	int len, n, ret = -1;
+	uint16_t gso_size = 0;
+	int n, ret = -1;
 
-	len = build_tcp(inj, seg, err);
-	if (len < 0)
-		return -1;
 	libnet_clear_packet(inj->l);
 	if (seg->ipv6) {
 		struct libnet_in6_addr src, dst;
@@ -311,14 +315,14 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		/* len: the payload length field (libnet 1.1.6 stores it as
 		 * given); checked against the frame below. */
 		if (libnet_build_ipv6(seg->tos, seg->flowlabel & 0xfffff,
-				      (uint16_t)len, IPPROTO_TCP, seg->ttl, src,
-				      dst, inj->tcp, (uint32_t)len, inj->l, 0) < 0)
+				      (uint16_t)len, proto, seg->ttl, src,
+				      dst, l4, (uint32_t)len, inj->l, 0) < 0)
 			return libnet_fail(inj, "cannot build the IPv6 header", err);
 	} else {
 		/* frag 0: no DF, as packetdrill sends; checksum 0: libnet's. */
 		if (libnet_build_ipv4((uint16_t)(IP_HDR_LEN + len), seg->tos,
-				      seg->ip_id, 0, seg->ttl, IPPROTO_TCP, 0,
-				      seg->src_ip, seg->dst_ip, inj->tcp,
+				      seg->ip_id, 0, seg->ttl, proto, 0,
+				      seg->src_ip, seg->dst_ip, l4,
 				      (uint32_t)len, inj->l, 0) < 0)
 			return libnet_fail(inj, "cannot build the IPv4 header", err);
 	}
@@ -332,13 +336,14 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 			  pkt[ETH_HDR_LEN + 4] != (uint8_t)(len >> 8) ||
 			  pkt[ETH_HDR_LEN + 5] != (uint8_t)len)) {
 		tc_error_set(err, TC_ERR_ENV,
-			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte segment)",
+			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte payload)",
 			     pkt_len, len);
 		goto out;
 	}
 	errno = 0;
-	gso_size = seg->payload_len > seg->gso_size ? seg->gso_size : 0;
-	if (!gso_size && pkt_len - ETH_HDR_LEN > (uint32_t)inj->mtu &&
+	if (proto == IPPROTO_TCP && seg->payload_len > seg->gso_size)
+		gso_size = seg->gso_size;
+	if (proto == IPPROTO_TCP && !gso_size && pkt_len - ETH_HDR_LEN > (uint32_t)inj->mtu &&
 	    inj->mtu > (int)(ip_hdr + TCP_HDR_LEN + seg->opts_len))
 		/* The payload of a full-MTU segment with these headers:
 		 * always less than this one's. */
@@ -369,6 +374,27 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 out:
 	libnet_adv_free_packet(inj->l, pkt);
 	return ret;
+}
+
+int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		  int64_t *ts_ns, struct tc_error *err)
+{
+	int len = build_tcp(inj, seg, err);
+
+	if (len < 0)
+		return -1;
+	return send_ip(inj, seg, IPPROTO_TCP, inj->tcp, len, ts_ns, err);
+}
+
+int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		   const uint8_t *icmp, size_t len, int64_t *ts_ns,
+		   struct tc_error *err)
+{
+	if (len > TCP_MAX_LEN)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot send a %zu-byte ICMP message", len);
+	return send_ip(inj, ip, ip->ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+		       icmp, (int)len, ts_ns, err);
 }
 
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len)

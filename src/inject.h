@@ -51,7 +51,14 @@ int tc_inject_open(const char *ifname, struct tc_inject **out,
 int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		  int64_t *ts_ns, struct tc_error *err);
 
-/* The bytes of the last frame tc_inject_tcp() sent (for pcap output),
+/* Send an ICMP (IPv4) or ICMPv6 message, len bytes already complete with
+ * their checksum, in an IP header made from ip's Ethernet and IP fields
+ * (its TCP fields are not used).  As tc_inject_tcp() otherwise. */
+int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		   const uint8_t *icmp, size_t len, int64_t *ts_ns,
+		   struct tc_error *err);
+
+/* The bytes of the last frame tc_inject_tcp() or tc_inject_icmp() sent (for pcap output),
  * owned by inj and valid until its next call; NULL (*len 0) before any. */
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len);
 
