@@ -827,3 +827,35 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	return tc_options_decode(seg->opts, seg->opts_len, pkt->options,
 				 TC_MAX_OPTIONS, &pkt->n_options, err);
 }
+
+/* ---- inbound ICMP ---- */
+
+int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
+		   const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+		   uint16_t dport, uint32_t seq, uint32_t payload_len)
+{
+	uint8_t *ip = buf + 8, *t = buf + 28;
+	uint32_t tot = 20 + 20 + payload_len;
+
+	if (cap < 36)
+		return -1;
+	memset(buf, 0, 36);
+	buf[0] = (uint8_t)type;
+	buf[1] = (uint8_t)code;
+	if (mtu >= 0)
+		put_be16(buf + 6, (uint16_t)mtu);	/* RFC 1191 §4 */
+	/* The quoted header, as the kernel sent it: DF, TTL 64. */
+	ip[0] = 0x45;
+	put_be16(ip + 2, (uint16_t)(tot > 0xffff ? 0xffff : tot));
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	put_be16(ip + 10, tc_inet_csum(ip, 20));
+	put_be16(t, sport);
+	put_be16(t + 2, dport);
+	put_be32(t + 4, seq);
+	put_be16(buf + 2, tc_inet_csum(buf, 36));
+	return 36;
+}

@@ -117,4 +117,17 @@ uint16_t tc_inet_csum(const void *buf, size_t len);
 uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 		     const uint8_t *tcp, size_t len);
 
+/*
+ * An ICMPv4 error message (RFC 792) quoting a TCP segment the kernel sent,
+ * into buf (cap bytes): type and code; the next-hop MTU in bytes 6-7 when
+ * mtu >= 0 (RFC 1191 §4); then the quoted IPv4 header (src, dst: the
+ * kernel's address first; protocol TCP, DF, TTL 64, total length 40 +
+ * payload_len, its header checksum) and the first 8 bytes of the TCP
+ * header (sport, dport, seq); the ICMP checksum last.  Returns the length,
+ * 36, or -1 when cap is smaller.
+ */
+int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
+		   const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+		   uint16_t dport, uint32_t seq, uint32_t payload_len);
+
 #endif

@@ -77,7 +77,10 @@ static const struct opt options[] = {
 	  "      runs' namespace setup and teardown do not delay its timed events (default 10;\n"
 	  "      0: ordinary scheduling; commands and python3 always run at ordinary priority)" },
 	{ "define", OPT_SPECIAL, 0, 0, 0, 0, "NAME=VALUE: replace the word NAME in the script" },
-	{ "mss", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
+	{ "mss", OPT_INT, F(mss), 1, 65535,
+	  "inbound TCP segments with more payload than this go as GSO packets of this\n"
+	  "      segment size, as packetdrill's tun does (default 0: only those above the\n"
+	  "      MTU, with the segment size of a full-MTU frame)" },
 	{ "speed", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect" },
 	{ "init_scripts", OPT_IGNORED, 0, 0, 0, 0, "accepted, no effect yet" },
 	{ "send_omit_free", OPT_IGNORED_FLAG, 0, 0, 0, 0, "accepted, no effect" },

@@ -66,6 +66,7 @@ struct tc_config {
 	int connect_port;		/* 8080 */
 	int remote_port;		/* the remote's port for passive opens */
 	int mtu;			/* 0: default 1500 */
+	int mss;			/* gso_size of inbound segments, 0: by MTU */
 	int64_t tcp_ts_tick_usecs;	/* 0: outbound TS val not judged */
 	bool tcp_ts_ecr_scaled;
 	bool non_fatal_packet;

@@ -677,6 +677,89 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	return 0;
 }
 
+/* The Ethernet and IP fields of an inbound packet: from the remote to the
+ * kernel's address, TTL 255 (or the line's), the line's TOS and ECN. */
+static void wire_ip(const struct engine *e, const struct tc_packet *p,
+		    struct tc_wire_tcp *w)
+{
+	memset(w, 0, sizeof(*w));
+	memcpy(w->src_mac, tc_netns_wire_mac(e->ns), 6);
+	memcpy(w->dst_mac, tc_netns_dev_mac(e->ns), 6);
+	if (e->wire_family == AF_INET6) {
+		w->ipv6 = true;
+		memcpy(w->src6, e->remote_ip, 16);
+		memcpy(w->dst6, e->local_ip, 16);
+	} else {
+		memcpy(&w->src_ip, e->remote_ip, 4);
+		memcpy(&w->dst_ip, e->local_ip, 4);
+	}
+	w->ttl = p->ttl >= 0 ? (uint8_t)p->ttl : 255;
+	w->tos = p->tos >= 0 ? (uint8_t)p->tos : 0;
+	if (p->ecn >= 0 && p->ecn <= TC_ECN_CE)
+		w->tos = (uint8_t)((w->tos & ~3) | p->ecn);
+}
+
+/* Record the frame just injected (pcap, -v). */
+static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
+{
+	const uint8_t *frame;
+	size_t flen = 0;
+
+	frame = tc_inject_last_frame(e->inj, &flen);
+	dump_frame(e, frame, flen, sent);
+	if (e->cfg->verbose) {
+		struct strbuf sb = STRBUF_INIT;
+
+		tc_packet_format(p, &sb);
+		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+/*
+ * An inbound ICMP error about the connection under test: it quotes the
+ * kernel's own IP header and the first 8 bytes of its TCP header, the
+ * line's [seq] (0 when not given) mapped into the kernel's sequence space,
+ * so that the kernel takes it as about a segment it sent.
+ */
+static int inbound_icmp(struct engine *e, const struct tc_event *ev,
+			struct tc_error *err)
+{
+	const struct tc_packet *p = ev->u.packet;
+	struct conn *c = &e->conn;
+	struct tc_wire_tcp w;
+	uint16_t lport, rport;
+	uint8_t msg[64];
+	uint32_t seq;
+	int64_t sent;
+	int len;
+
+	if (e->wire_family == AF_INET6)
+		return fail_at(e, err, ev, TC_ERR_SCRIPT,
+			       "inbound ICMPv6 packets are not supported yet");
+	pthread_mutex_lock(&e->conn_lock);
+	lport = c->local_port ? c->local_port : (uint16_t)e->cfg->bind_port;
+	rport = c->local_port ? c->remote_port : (uint16_t)e->cfg->remote_port;
+	seq = tc_map_in_ack(&c->map, p->seq_start);
+	pthread_mutex_unlock(&e->conn_lock);
+
+	len = tc_icmp4_build(msg, sizeof(msg), p->icmp_type, p->icmp_code,
+			     p->icmp_mtu, e->local_ip, e->remote_ip, lport, rport,
+			     seq, p->payload_len);
+	wire_ip(e, p, &w);
+	if (len < 0 ||
+	    tc_inject_icmp(e->inj, &w, msg, (size_t)len, &sent, err) < 0) {
+		if (len < 0)
+			tc_error_set(err, TC_ERR_ENV, "cannot build the ICMP message");
+		err->file = e->s->path;
+		err->line = ev->line;
+		err->kind = TC_ERR_ENV;
+		return -1;
+	}
+	injected(e, p, sent);
+	return 0;
+}
+
 static int inbound_event(struct engine *e, const struct tc_event *ev,
 			 struct tc_error *err)
 {
@@ -687,9 +770,11 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	struct tc_wire_tcp w;
 	struct conn *c = &e->conn;
 
+	if (p->l4 == TC_L4_ICMP)
+		return inbound_icmp(e, ev, err);
 	if (p->l4 != TC_L4_TCP)
 		return fail_at(e, err, ev, TC_ERR_SCRIPT,
-			       "inbound UDP and ICMP packets are not supported yet");
+			       "inbound UDP packets are not supported yet");
 
 	pthread_mutex_lock(&e->conn_lock);
 	if (!c->local_port) {
@@ -737,21 +822,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 		}
 	}
 
-	memset(&w, 0, sizeof(w));
-	memcpy(w.src_mac, tc_netns_wire_mac(e->ns), 6);
-	memcpy(w.dst_mac, tc_netns_dev_mac(e->ns), 6);
-	if (e->wire_family == AF_INET6) {
-		w.ipv6 = true;
-		memcpy(w.src6, e->remote_ip, 16);
-		memcpy(w.dst6, e->local_ip, 16);
-	} else {
-		memcpy(&w.src_ip, e->remote_ip, 4);
-		memcpy(&w.dst_ip, e->local_ip, 4);
-	}
-	w.ttl = p->ttl >= 0 ? (uint8_t)p->ttl : 255;
-	w.tos = p->tos >= 0 ? (uint8_t)p->tos : 0;
-	if (p->ecn >= 0 && p->ecn <= TC_ECN_CE)
-		w.tos = (uint8_t)((w.tos & ~3) | p->ecn);
+	wire_ip(e, p, &w);
 	w.sport = p->has_ports ? p->sport : c->remote_port;
 	w.dport = p->has_ports ? p->dport : c->local_port;
 	w.seq = tc_map_in_seq(&c->map, p);
@@ -763,6 +834,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	w.win = p->win;
 	w.urg = p->has_urg ? p->urg : 0;
 	w.payload_len = p->payload_len;
+	w.gso_size = (uint16_t)e->cfg->mss;
 	pthread_mutex_unlock(&e->conn_lock);
 
 	if (tc_options_encode(opts, p->n_options, obuf, sizeof(obuf), &olen, err) < 0) {
@@ -775,8 +847,6 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	w.opts_len = olen;
 	{
 		int64_t sent;
-		const uint8_t *frame;
-		size_t flen = 0;
 
 		if (tc_inject_tcp(e->inj, &w, &sent, err) < 0) {
 			err->file = e->s->path;
@@ -784,15 +854,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 			err->kind = TC_ERR_ENV;
 			return -1;
 		}
-		frame = tc_inject_last_frame(e->inj, &flen);
-		dump_frame(e, frame, flen, sent);
-	}
-	if (e->cfg->verbose) {
-		struct strbuf sb = STRBUF_INIT;
-
-		tc_packet_format(p, &sb);
-		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
-		strbuf_release(&sb);
+		injected(e, p, sent);
 	}
 	return 0;
 }
@@ -826,8 +888,25 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		return 0;
 	}
 
-	/* Blocking: hand it to the syscall thread. */
+	/* Blocking: hand it to the syscall thread; as packetdrill, back to
+	 * back blocking calls first wait (up to 1 s) for the previous one to
+	 * return, and check it. */
 	pthread_mutex_lock(&e->blk_lock);
+	{
+		int64_t deadline = now_ns() + NSEC;
+
+		while (e->blk.ev && !e->blk.done) {
+			struct timespec ts = { .tv_sec = deadline / NSEC,
+					       .tv_nsec = deadline % NSEC };
+
+			if (pthread_cond_timedwait(&e->blk_cond, &e->blk_lock, &ts) == ETIMEDOUT)
+				break;
+		}
+		if (e->blk.ev && e->blk.done && finish_blocking(e, err) < 0) {
+			pthread_mutex_unlock(&e->blk_lock);
+			return -1;
+		}
+	}
 	if (e->blk.ev) {
 		pthread_mutex_unlock(&e->blk_lock);
 		return fail_at(e, err, ev, TC_ERR_VERIFY,

@@ -15,16 +15,37 @@
  * libnet 1.1.6 opens its PF_PACKET socket with ETH_P_ALL and never reads
  * it, so it would queue a copy of every frame on the wire until its buffer
  * fills; a drop-all socket filter keeps it a send-only socket.
+ *
+ * Frames above the MTU.  Scripts inject segments bigger than the MTU
+ * (`< . 1:20001(20000)`): packetdrill writes them to a tun device, which
+ * takes any size.  A packet socket refuses a frame above the device's MTU
+ * (EMSGSIZE), and veth would drop it anyway on the way to its peer
+ * (is_skb_forwardable()) -- unless the skb is GSO.  So a frame whose IP
+ * packet exceeds wire0's MTU goes out, the same libnet-built bytes, on a
+ * second packet socket of ours with PACKET_VNET_HDR, behind a
+ * virtio_net_hdr that marks it GSO: gso_type TCPV4/TCPV6, gso_size the
+ * payload of a full-MTU segment with this header (as a GRO'd train of
+ * MTU-sized segments would say), and NEEDS_CSUM over the TCP header (a GSO
+ * skb must be CHECKSUM_PARTIAL to leave wire0 whole; the checksum field
+ * then holds the pseudo-header sum, as such an skb carries).  wire0 has TSO,
+ * so the skb is not segmented on transmit; veth forwards it whole, and the
+ * kernel under test receives one segment, as from GRO.  The recorded frame
+ * carries the full checksum: what the cable would show.
  */
 #include "inject.h"
 
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <libnet.h>
@@ -42,7 +63,9 @@
 
 struct tc_inject {
 	libnet_t *l;
-	char ifname[64];
+	char ifname[IFNAMSIZ];
+	int gso_fd;			/* PACKET_VNET_HDR socket, for frames above the MTU */
+	int ifindex, mtu;		/* of ifname */
 	uint8_t tcp[TCP_MAX_LEN6];		/* the segment being built */
 	uint8_t frame[ETH_HDR_LEN + IPV6_HDR_LEN + TCP_MAX_LEN6]; /* the last frame sent */
 	size_t frame_len;
@@ -85,6 +108,36 @@ static int deafen(int fd, const char *ifname, struct tc_error *err)
 	return 0;
 }
 
+/* The socket for frames above the MTU (see the top of this file).
+ * Protocol 0: it receives nothing. */
+static int open_gso(struct tc_inject *inj, struct tc_error *err)
+{
+	struct ifreq ifr;
+	int one = 1;
+
+	inj->gso_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (inj->gso_fd < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot open a packet socket on '%s': %s",
+				    inj->ifname, strerror(errno));
+	if (setsockopt(inj->gso_fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+		       sizeof(one)) < 0)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot set PACKET_VNET_HDR on a packet socket: %s",
+				    strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, inj->ifname, sizeof(ifr.ifr_name));
+	if (ioctl(inj->gso_fd, SIOCGIFMTU, &ifr) < 0)
+		return tc_error_set(err, TC_ERR_ENV, "cannot read the MTU of '%s': %s",
+				    inj->ifname, strerror(errno));
+	inj->mtu = ifr.ifr_mtu;
+	inj->ifindex = (int)if_nametoindex(inj->ifname);
+	if (!inj->ifindex)
+		return tc_error_set(err, TC_ERR_ENV, "no interface '%s': %s",
+				    inj->ifname, strerror(errno));
+	return 0;
+}
+
 int tc_inject_open(const char *ifname, struct tc_inject **out,
 		   struct tc_error *err)
 {
@@ -95,6 +148,12 @@ int tc_inject_open(const char *ifname, struct tc_inject **out,
 	inj = calloc(1, sizeof(*inj));
 	if (!inj)
 		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	inj->gso_fd = -1;
+	if (strlen(ifname) >= sizeof(inj->ifname)) {
+		free(inj);
+		return tc_error_set(err, TC_ERR_ENV, "interface name '%s' is too long",
+				    ifname);
+	}
 	snprintf(inj->ifname, sizeof(inj->ifname), "%s", ifname);
 	inj->l = libnet_init(LIBNET_LINK_ADV, ifname, ebuf);
 	if (!inj->l) {
@@ -104,7 +163,8 @@ int tc_inject_open(const char *ifname, struct tc_inject **out,
 				    "cannot inject on '%s': %s", ifname,
 				    *ebuf ? ebuf : "libnet_init failed");
 	}
-	if (deafen(libnet_getfd(inj->l), ifname, err) < 0) {
+	if (deafen(libnet_getfd(inj->l), ifname, err) < 0 ||
+	    open_gso(inj, err) < 0) {
 		tc_inject_close(inj);
 		return -1;
 	}
@@ -169,17 +229,83 @@ static int build_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 	return (int)len;
 }
 
-int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
-		  int64_t *ts_ns, struct tc_error *err)
+/*
+ * Send frame (an Ethernet frame of IPv4 or IPv6 + TCP, l3_len bytes of IP
+ * packet after ip_hdr_len bytes of IP header and tcp_hdr_len of TCP
+ * header, carrying its full TCP checksum) as one GSO skb.  The frame's
+ * checksum field is set to the pseudo-header sum for the send and put back.
+ */
+static ssize_t send_gso(struct tc_inject *inj, uint8_t *frame, size_t len,
+			bool ipv6, size_t ip_hdr_len, size_t tcp_hdr_len,
+			uint16_t gso_size)
+{
+	struct virtio_net_hdr vh;
+	struct sockaddr_ll sll;
+	struct iovec iov[2];
+	struct msghdr msg;
+	uint8_t *t = frame + ETH_HDR_LEN + ip_hdr_len;
+	size_t tcp_len = len - ETH_HDR_LEN - ip_hdr_len;
+	uint16_t full = (uint16_t)(t[16] << 8 | t[17]), data;
+	uint32_t sum;
+	ssize_t n;
+
+	/* fold(pseudo) = ~full - fold(data), in ones' complement: the data
+	 * sum is over the segment with its checksum field zero. */
+	put16(t + 16, 0);
+	data = tc_inet_csum(t, tcp_len);	/* ~fold(data) */
+	sum = (uint32_t)(uint16_t)~full + data;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(t + 16, (uint16_t)sum);
+
+	/* Legacy virtio header: native byte order (the kernel's vio_le()). */
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.gso_type = ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.hdr_len = (uint16_t)(ETH_HDR_LEN + ip_hdr_len + tcp_hdr_len);
+	vh.gso_size = gso_size;
+	vh.csum_start = (uint16_t)(ETH_HDR_LEN + ip_hdr_len);
+	vh.csum_offset = 16;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = inj->ifindex;
+	sll.sll_protocol = htons(ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, frame, 6);
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = frame;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &sll;
+	msg.msg_namelen = sizeof(sll);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	n = sendmsg(inj->gso_fd, &msg, 0);
+	put16(t + 16, full);
+	if (n < 0)
+		return -1;
+	return n - (ssize_t)sizeof(vh);
+}
+
+/*
+ * Put the IP (the addresses, tos, ttl, id, flow label of seg) and Ethernet
+ * headers around len bytes of l4 (protocol proto) and send the frame.
+ * A TCP segment (proto 6) above the MTU, or with more payload than
+ * seg->gso_size, goes as GSO.
+ */
+static int send_ip(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		   uint8_t proto, const uint8_t *l4, int len, int64_t *ts_ns,
+		   struct tc_error *err)
 {
 	uint8_t *pkt = NULL;
 	uint32_t pkt_len = 0;
 	struct timespec ts;
-	int len, n, ret = -1;
+	size_t ip_hdr = seg->ipv6 ? IPV6_HDR_LEN : IP_HDR_LEN;
+	uint16_t gso_size = 0;
+	int n, ret = -1;
 
-	len = build_tcp(inj, seg, err);
-	if (len < 0)
-		return -1;
 	libnet_clear_packet(inj->l);
 	if (seg->ipv6) {
 		struct libnet_in6_addr src, dst;
@@ -189,14 +315,14 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		/* len: the payload length field (libnet 1.1.6 stores it as
 		 * given); checked against the frame below. */
 		if (libnet_build_ipv6(seg->tos, seg->flowlabel & 0xfffff,
-				      (uint16_t)len, IPPROTO_TCP, seg->ttl, src,
-				      dst, inj->tcp, (uint32_t)len, inj->l, 0) < 0)
+				      (uint16_t)len, proto, seg->ttl, src,
+				      dst, l4, (uint32_t)len, inj->l, 0) < 0)
 			return libnet_fail(inj, "cannot build the IPv6 header", err);
 	} else {
 		/* frag 0: no DF, as packetdrill sends; checksum 0: libnet's. */
 		if (libnet_build_ipv4((uint16_t)(IP_HDR_LEN + len), seg->tos,
-				      seg->ip_id, 0, seg->ttl, IPPROTO_TCP, 0,
-				      seg->src_ip, seg->dst_ip, inj->tcp,
+				      seg->ip_id, 0, seg->ttl, proto, 0,
+				      seg->src_ip, seg->dst_ip, l4,
 				      (uint32_t)len, inj->l, 0) < 0)
 			return libnet_fail(inj, "cannot build the IPv4 header", err);
 	}
@@ -210,12 +336,23 @@ int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 			  pkt[ETH_HDR_LEN + 4] != (uint8_t)(len >> 8) ||
 			  pkt[ETH_HDR_LEN + 5] != (uint8_t)len)) {
 		tc_error_set(err, TC_ERR_ENV,
-			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte segment)",
+			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte payload)",
 			     pkt_len, len);
 		goto out;
 	}
 	errno = 0;
-	n = libnet_adv_write_link(inj->l, pkt, pkt_len);
+	if (proto == IPPROTO_TCP && seg->payload_len > seg->gso_size)
+		gso_size = seg->gso_size;
+	if (proto == IPPROTO_TCP && !gso_size && pkt_len - ETH_HDR_LEN > (uint32_t)inj->mtu &&
+	    inj->mtu > (int)(ip_hdr + TCP_HDR_LEN + seg->opts_len))
+		/* The payload of a full-MTU segment with these headers:
+		 * always less than this one's. */
+		gso_size = (uint16_t)(inj->mtu - (int)(ip_hdr + TCP_HDR_LEN + seg->opts_len));
+	if (gso_size)
+		n = (int)send_gso(inj, pkt, pkt_len, seg->ipv6, ip_hdr,
+				  TCP_HDR_LEN + seg->opts_len, gso_size);
+	else
+		n = libnet_adv_write_link(inj->l, pkt, pkt_len);
 	if (n < 0 || (uint32_t)n != pkt_len) {
 		/* sendto()'s errno says it better than libnet's wrapping. */
 		if (n < 0 && errno)
@@ -239,6 +376,27 @@ out:
 	return ret;
 }
 
+int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+		  int64_t *ts_ns, struct tc_error *err)
+{
+	int len = build_tcp(inj, seg, err);
+
+	if (len < 0)
+		return -1;
+	return send_ip(inj, seg, IPPROTO_TCP, inj->tcp, len, ts_ns, err);
+}
+
+int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		   const uint8_t *icmp, size_t len, int64_t *ts_ns,
+		   struct tc_error *err)
+{
+	if (len > TCP_MAX_LEN)
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot send a %zu-byte ICMP message", len);
+	return send_ip(inj, ip, ip->ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+		       icmp, (int)len, ts_ns, err);
+}
+
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len)
 {
 	*len = inj->frame_len;
@@ -249,6 +407,9 @@ void tc_inject_close(struct tc_inject *inj)
 {
 	if (!inj)
 		return;
-	libnet_destroy(inj->l);
+	if (inj->l)
+		libnet_destroy(inj->l);
+	if (inj->gso_fd >= 0)
+		close(inj->gso_fd);
 	free(inj);
 }

@@ -2,7 +2,9 @@
  * inject.h: send crafted frames onto the wire-side veth with libnet.
  *
  * Open it inside the wire namespace (see tc_netns_in_wire); the libnet
- * context keeps that namespace afterwards.  Every field of a tc_wire_tcp is
+ * context keeps that namespace afterwards.  A frame above the device's MTU
+ * (or with more payload than gso_size) goes as one GSO packet, so the
+ * kernel under test receives it whole, as from GRO (inject.c says how).  Every field of a tc_wire_tcp is
  * sent exactly as given; the IPv4 header and TCP checksums are computed.
  * One context; not thread-safe (the engine's main thread injects).
  */
@@ -31,6 +33,9 @@ struct tc_wire_tcp {
 	const uint8_t *opts;		/* already a multiple of 4 bytes */
 	size_t opts_len;
 	uint32_t payload_len;		/* that many zero bytes */
+	uint16_t gso_size;		/* a payload longer than this goes as GSO
+					 * of this segment size; 0: only a frame
+					 * above the MTU, by the MTU */
 };
 
 struct tc_inject;
@@ -46,7 +51,14 @@ int tc_inject_open(const char *ifname, struct tc_inject **out,
 int tc_inject_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		  int64_t *ts_ns, struct tc_error *err);
 
-/* The bytes of the last frame tc_inject_tcp() sent (for pcap output),
+/* Send an ICMP (IPv4) or ICMPv6 message, len bytes already complete with
+ * their checksum, in an IP header made from ip's Ethernet and IP fields
+ * (its TCP fields are not used).  As tc_inject_tcp() otherwise. */
+int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		   const uint8_t *icmp, size_t len, int64_t *ts_ns,
+		   struct tc_error *err);
+
+/* The bytes of the last frame tc_inject_tcp() or tc_inject_icmp() sent (for pcap output),
  * owned by inj and valid until its next call; NULL (*len 0) before any. */
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len);
 

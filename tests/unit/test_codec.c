@@ -373,6 +373,34 @@ static void test_codec__tcp_csum_ipv4_and_odd_length(void)
 	CHECK_INT(tc_tcp_csum(6, src6, dst6, seg, 21), 0xfa1d);
 }
 
+/* An ICMP "fragmentation needed" quoting the kernel's 1460-byte segment
+ * 192.168.0.1:8080 -> 192.0.2.1:40000, seq 0x12345678 (bytes and both
+ * checksums worked out separately). */
+static void test_codec__icmp4_frag_needed(void)
+{
+	static const uint8_t local[4] = { 192, 168, 0, 1 }, remote[4] = { 192, 0, 2, 1 };
+	static const uint8_t want[36] = {
+		0x03, 0x04, 0xd3, 0xce, 0x00, 0x00, 0x04, 0xb0,
+		0x45, 0x00, 0x05, 0xdc, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0xb2, 0x71,
+		0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01,
+		0x1f, 0x90, 0x9c, 0x40, 0x12, 0x34, 0x56, 0x78,
+	};
+	uint8_t buf[64];
+
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), 3, 4, 1200, local, remote,
+				 8080, 40000, 0x12345678, 1460), 36);
+	CHECK(memcmp(buf, want, sizeof(want)) == 0);
+	CHECK_INT(tc_inet_csum(buf, 36), 0);
+	CHECK_INT(buf[36], 0xee);
+	/* No mtu: bytes 4-7 stay zero.  Too small a buffer: -1. */
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), 3, 3, -1, local, remote,
+				 8080, 40000, 0, 0), 36);
+	CHECK_INT(buf[6] | buf[7], 0);
+	CHECK_INT(tc_inet_csum(buf, 36), 0);
+	CHECK_INT(tc_icmp4_build(buf, 35, 3, 3, -1, local, remote, 1, 2, 0, 0), -1);
+}
+
 static void test_codec__decode_ip_without_ether(void)
 {
 	CHECK_STR(fmt_frame(synack_frame + ETH, sizeof(synack_frame) - ETH, false),
@@ -855,6 +883,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__ipv6_syn),
 	TAP_TEST(test_codec__ipv6_kernel_synack_and_checksum),
 	TAP_TEST(test_codec__tcp_csum_ipv4_and_odd_length),
+	TAP_TEST(test_codec__icmp4_frag_needed),
 	TAP_TEST(test_codec__decode_ip_without_ether),
 	TAP_TEST(test_codec__ipv4_options_skipped),
 	TAP_TEST(test_codec__ip_csum_bad),
