@@ -1501,7 +1501,9 @@ static int ipinfo_merge(struct tc_parse_ctx *ctx, struct tc_ipinfo *a,
 	return 0;
 }
 
-/* ICMPv4 type and code names (RFC 792, RFC 1812). */
+/* ICMP type and code names: ICMPv4 (RFC 792, RFC 1812), then ICMPv6
+ * (RFC 4443); a line is resolved in both, the wire's version picks one when
+ * the script runs (doc/semantics.md). */
 struct name_value {
 	const char *name;
 	int value;
@@ -1528,6 +1530,27 @@ static const struct name_value icmp_unreach_codes[] = {
 	{ NULL, 0 },
 };
 
+static const struct name_value icmp6_types[] = {
+	{ "unreachable", 1 }, { "packet_too_big", 2 }, { "time_exceeded", 3 },
+	{ "parameter_problem", 4 }, { "echo_request", 128 },
+	{ "echo_reply", 129 }, { NULL, 0 },
+};
+
+static const struct name_value icmp6_unreach_codes[] = {
+	{ "no_route", 0 }, { "net_unreachable", 0 }, { "admin_prohibited", 1 },
+	{ "not_neighbour", 2 }, { "address_unreachable", 3 },
+	{ "port_unreachable", 4 }, { NULL, 0 },
+};
+
+static const struct name_value icmp6_time_codes[] = {
+	{ "exceeded_hop_limit", 0 }, { "exceeded_frag_time", 1 }, { NULL, 0 },
+};
+
+static const struct name_value icmp6_param_codes[] = {
+	{ "header_field", 0 }, { "unknown_next_header", 1 },
+	{ "unknown_option", 2 }, { NULL, 0 },
+};
+
 /* name from table, or prefix followed by a number 0..255; -1 if neither. */
 static int name_lookup(const struct name_value *t, const char *prefix,
 		       const char *name)
@@ -1546,25 +1569,53 @@ static int name_lookup(const struct name_value *t, const char *prefix,
 	return -1;
 }
 
+/* The ICMPv4 or ICMPv6 (v6) code table of a type. */
+static const struct name_value *icmp_codes(bool v6, int type)
+{
+	if (!v6)
+		return type == 3 ? icmp_unreach_codes : NULL;
+	switch (type) {
+	case 1: return icmp6_unreach_codes;
+	case 3: return icmp6_time_codes;
+	case 4: return icmp6_param_codes;
+	default: return NULL;
+	}
+}
+
+/*
+ * Resolve type and code in ICMPv4 (icmp_type, icmp_code) and in ICMPv6
+ * (icmp6_type, icmp6_code), -1 in a version that lacks either name; an
+ * error when neither version has both, or 'mtu' fits neither.
+ */
 static int icmp_resolve(struct tc_parse_ctx *ctx, struct tc_packet *p,
 			const char *type, const YYLTYPE *tloc,
 			const char *code, const YYLTYPE *cloc,
 			bool has_mtu, const YYLTYPE *mloc)
 {
-	p->icmp_type = name_lookup(icmp_types, "type_", type);
-	if (p->icmp_type < 0)
+	int t4 = name_lookup(icmp_types, "type_", type);
+	int t6 = name_lookup(icmp6_types, "type_", type);
+	int c4 = 0, c6 = 0;
+
+	if (t4 < 0 && t6 < 0)
 		return tc_ctx_error(ctx, tloc, "unknown ICMP type '%s'", type);
-	p->icmp_code = 0;
 	if (code) {
-		p->icmp_code = name_lookup(p->icmp_type == 3 ? icmp_unreach_codes : NULL,
-					   "code_", code);
-		if (p->icmp_code < 0)
+		c4 = t4 < 0 ? -1 : name_lookup(icmp_codes(false, t4), "code_", code);
+		c6 = t6 < 0 ? -1 : name_lookup(icmp_codes(true, t6), "code_", code);
+		if (c4 < 0 && c6 < 0)
 			return tc_ctx_error(ctx, cloc, "unknown ICMP code '%s' for type '%s'",
 					    code, type);
 	}
-	if (has_mtu && !(p->icmp_type == 3 && p->icmp_code == 4))
+	p->icmp_type = c4 < 0 ? -1 : t4;
+	p->icmp_code = t4 < 0 ? -1 : c4;
+	p->icmp6_type = c6 < 0 ? -1 : t6;
+	p->icmp6_code = t6 < 0 ? -1 : c6;
+	if (has_mtu && !(p->icmp_type == 3 && p->icmp_code == 4) &&
+	    !(p->icmp6_type == 2 && p->icmp6_code == 0))
 		return tc_ctx_error(ctx, mloc, "'mtu' is only allowed on "
-				    "'unreachable frag_needed' messages");
+				    "'unreachable frag_needed' (ICMPv4) and "
+				    "'packet_too_big' (ICMPv6) messages");
+	snprintf(p->icmp_type_name, sizeof(p->icmp_type_name), "%s", type);
+	snprintf(p->icmp_code_name, sizeof(p->icmp_code_name), "%s", code ? code : "");
 	return 0;
 }
 
@@ -1579,6 +1630,8 @@ static int finish_packet(struct tc_parse_ctx *ctx, struct tc_packet *p,
 	if (p->l4 != TC_L4_ICMP) {
 		p->icmp_type = -1;
 		p->icmp_code = -1;
+		p->icmp6_type = -1;
+		p->icmp6_code = -1;
 		p->icmp_mtu = -1;
 	}
 	if (p->l4 == TC_L4_UDP && ip->ecn >= 0)

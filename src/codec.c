@@ -109,7 +109,7 @@ static int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 
 /* ---- checksum ---- */
 
-enum { PROTO_TCP_PSEUDO = 6 };
+enum { PROTO_TCP_PSEUDO = 6, PROTO_ICMPV6 = 58 };
 
 uint16_t tc_inet_csum(const void *buf, size_t len)
 {
@@ -137,10 +137,11 @@ static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
 	return sum;
 }
 
-uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
-		     const uint8_t *tcp, size_t len)
+/* The checksum of len bytes of protocol proto over the IPv4 (alen 4) or
+ * IPv6 (alen 16) pseudo-header. */
+static uint16_t pseudo_csum(size_t alen, const uint8_t *src, const uint8_t *dst,
+			    uint8_t proto, const uint8_t *l4, size_t len)
 {
-	size_t alen = ip_version == 6 ? 16 : 4;
 	uint32_t sum = 0;
 
 	/* Both pseudo-headers sum the same words: the addresses, the
@@ -149,11 +150,18 @@ uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 	sum = sum16(sum, src, alen);
 	sum = sum16(sum, dst, alen);
 	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
-	sum += PROTO_TCP_PSEUDO;
-	sum = sum16(sum, tcp, len);
+	sum += proto;
+	sum = sum16(sum, l4, len);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
+}
+
+uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *tcp, size_t len)
+{
+	return pseudo_csum(ip_version == 6 ? 16 : 4, src, dst, PROTO_TCP_PSEUDO,
+			   tcp, len);
 }
 
 /* ---- decoding frames ---- */
@@ -807,6 +815,8 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	pkt->ecn = TC_ECN_UNSET;
 	pkt->tos = -1;
 	pkt->ttl = -1;
+	pkt->icmp_type = pkt->icmp_code = -1;
+	pkt->icmp6_type = pkt->icmp6_code = -1;
 	pkt->icmp_mtu = -1;
 
 	pkt->flags = seg->flags;
@@ -858,4 +868,33 @@ int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
 	put_be32(t + 4, seq);
 	put_be16(buf + 2, tc_inet_csum(buf, 36));
 	return 36;
+}
+
+int tc_icmp6_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
+		   const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+		   uint16_t dport, uint32_t seq, uint32_t payload_len)
+{
+	uint8_t *ip = buf + 8, *t = buf + 48;
+	uint32_t plen = 20 + payload_len;
+
+	if (cap < 56)
+		return -1;
+	memset(buf, 0, 56);
+	buf[0] = (uint8_t)type;
+	buf[1] = (uint8_t)code;
+	if (mtu >= 0)
+		put_be32(buf + 4, (uint32_t)mtu);	/* RFC 4443 §3.2 */
+	/* The quoted header, as the kernel sent it: hop limit 64. */
+	ip[0] = 0x60;
+	put_be16(ip + 4, (uint16_t)(plen > 0xffff ? 0xffff : plen));
+	ip[6] = PROTO_TCP_PSEUDO;
+	ip[7] = 64;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	put_be16(t, sport);
+	put_be16(t + 2, dport);
+	put_be32(t + 4, seq);
+	/* RFC 4443 §2.3: the message goes from dst back to src. */
+	put_be16(buf + 2, pseudo_csum(16, dst, src, PROTO_ICMPV6, buf, 56));
+	return 56;
 }

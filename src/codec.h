@@ -130,4 +130,16 @@ int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
 		   const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
 		   uint16_t dport, uint32_t seq, uint32_t payload_len);
 
+/*
+ * The same as an ICMPv6 error message (RFC 4443): type and code; the MTU
+ * in bytes 4-7 when mtu >= 0 (packet too big, §3.2); the quoted IPv6
+ * header (src, dst: the kernel's address first; next header TCP, hop limit
+ * 64, payload length 20 + payload_len) and the first 8 bytes of the TCP
+ * header; the checksum over the pseudo-header of the message itself, which
+ * goes from dst to src.  Returns the length, 56, or -1 when cap is smaller.
+ */
+int tc_icmp6_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
+		   const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+		   uint16_t dport, uint32_t seq, uint32_t payload_len);
+
 #endif

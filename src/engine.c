@@ -720,12 +720,15 @@ static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
  * An inbound ICMP error about the connection under test: it quotes the
  * kernel's own IP header and the first 8 bytes of its TCP header, the
  * line's [seq] (0 when not given) mapped into the kernel's sequence space,
- * so that the kernel takes it as about a segment it sent.
+ * so that the kernel takes it as about a segment it sent.  ICMPv6 on an
+ * IPv6 wire, with the line's ICMPv6 numbers (check_icmp() made sure of
+ * them).
  */
 static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 			struct tc_error *err)
 {
 	const struct tc_packet *p = ev->u.packet;
+	struct tc_packet shown = *p;
 	struct conn *c = &e->conn;
 	struct tc_wire_tcp w;
 	uint16_t lport, rport;
@@ -734,18 +737,25 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 	int64_t sent;
 	int len;
 
-	if (e->wire_family == AF_INET6)
-		return fail_at(e, err, ev, TC_ERR_SCRIPT,
-			       "inbound ICMPv6 packets are not supported yet");
 	pthread_mutex_lock(&e->conn_lock);
 	lport = c->local_port ? c->local_port : (uint16_t)e->cfg->bind_port;
 	rport = c->local_port ? c->remote_port : (uint16_t)e->cfg->remote_port;
 	seq = tc_map_in_ack(&c->map, p->seq_start);
 	pthread_mutex_unlock(&e->conn_lock);
 
-	len = tc_icmp4_build(msg, sizeof(msg), p->icmp_type, p->icmp_code,
-			     p->icmp_mtu, e->local_ip, e->remote_ip, lport, rport,
-			     seq, p->payload_len);
+	if (e->wire_family == AF_INET6) {
+		shown.icmp_type = p->icmp6_type;
+		shown.icmp_code = p->icmp6_code;
+		len = tc_icmp6_build(msg, sizeof(msg), p->icmp6_type,
+				     p->icmp6_code, p->icmp_mtu, e->local_ip,
+				     e->remote_ip, lport, rport, seq,
+				     p->payload_len);
+	} else {
+		len = tc_icmp4_build(msg, sizeof(msg), p->icmp_type,
+				     p->icmp_code, p->icmp_mtu, e->local_ip,
+				     e->remote_ip, lport, rport, seq,
+				     p->payload_len);
+	}
 	wire_ip(e, p, &w);
 	if (len < 0 ||
 	    tc_inject_icmp(e->inj, &w, msg, (size_t)len, &sent, err) < 0) {
@@ -756,7 +766,47 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 		err->kind = TC_ERR_ENV;
 		return -1;
 	}
-	injected(e, p, sent);
+	injected(e, &shown, sent);
+	return 0;
+}
+
+/*
+ * Before the run: every ICMP line's names must exist in the wire's ICMP
+ * version, and its 'mtu' fit that version's type, as packetdrill resolves
+ * them once its options are final.
+ */
+static int check_icmp(struct engine *e, struct tc_error *err)
+{
+	bool v6 = e->cfg->ip_version == TC_IPV6;
+	const char *ver = v6 ? "ICMPv6" : "ICMPv4";
+
+	for (int i = 0; i < e->s->n_events; i++) {
+		const struct tc_event *ev = &e->s->events[i];
+		const struct tc_packet *p;
+		int type, code;
+
+		if (ev->type != TC_EVENT_PACKET || ev->u.packet->l4 != TC_L4_ICMP)
+			continue;
+		p = ev->u.packet;
+		type = v6 ? p->icmp6_type : p->icmp_type;
+		code = v6 ? p->icmp6_code : p->icmp_code;
+		if (type < 0 && p->icmp_code_name[0])
+			return fail_at(e, err, ev, TC_ERR_SCRIPT,
+				       "'%s %s' is not an %s type and code (--ip_version=%s)",
+				       p->icmp_type_name, p->icmp_code_name, ver,
+				       tc_ip_version_name(e->cfg->ip_version));
+		if (type < 0)
+			return fail_at(e, err, ev, TC_ERR_SCRIPT,
+				       "'%s' is not an %s type (--ip_version=%s)",
+				       p->icmp_type_name, ver,
+				       tc_ip_version_name(e->cfg->ip_version));
+		if (p->icmp_mtu >= 0 && (v6 ? !(type == 2 && code == 0) :
+					 !(type == 3 && code == 4)))
+			return fail_at(e, err, ev, TC_ERR_SCRIPT,
+				       "'mtu' is only allowed on '%s' messages in %s",
+				       v6 ? "packet_too_big" : "unreachable frag_needed",
+				       ver);
+	}
 	return 0;
 }
 
@@ -1236,7 +1286,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	pthread_mutex_init(&e->blk_lock, NULL);
 	pthread_cond_init(&e->blk_cond, NULL);
 
-	if (setup(e, err) < 0)
+	if (check_icmp(e, err) < 0 || setup(e, err) < 0)
 		goto out;
 
 	/* Commands run from the script's folder, as packetdrill runs them. */

@@ -11,8 +11,9 @@
  *    has no elems.
  *  - ICMP lines: the echoed TCP sequence `[start:end(len)]` is stored in
  *    seq_start, seq_end and payload_len; icmp_type/icmp_code are the ICMPv4
- *    numbers; icmp_mtu is -1 when not given.  On TCP and UDP lines the
- *    three icmp_* fields are -1.
+ *    numbers and icmp6_type/icmp6_code the ICMPv6 ones (-1 where a version
+ *    lacks the names; the run picks by the wire's version); icmp_mtu is -1
+ *    when not given.  On TCP and UDP lines the five icmp numbers are -1.
  *  - UDP lines: the length `(N)` is payload_len.
  *  - A syscall result is INT, WORD, ELLIPSIS or an OR of INTs and WORDs.
  *  - The note is the text between the parentheses, whitespace runs folded
@@ -30,7 +31,7 @@
  *   packet DIR [IPINFO] [SPORT>DPORT] FLAGS START:END(LEN) [ack N] [win N]
  *          [urg N] [<OPTIONS> optlen=BYTES | <...>]
  *   packet DIR [IPINFO] udp [SPORT>DPORT] (LEN)
- *   packet DIR [IPINFO] icmp type T code C [mtu M] [START:END(LEN)]
+ *   packet DIR [IPINFO] icmp type T code C icmp6 type T6 code C6 [mtu M] [START:END(LEN)]
  *          (the echoed sequence is always printed, 0:0(0) when not given)
  *   syscall@COL NAME(ARGS) = RESULT [ERRNO] [(NOTE)]
  *   command `TEXT`    code %{TEXT}%
@@ -341,7 +342,8 @@ static void dump_packet(struct strbuf *out, const struct tc_packet *p)
 	strbuf_addf(out, "packet %c", p->dir == TC_DIR_INBOUND ? '<' : '>');
 	dump_ipinfo(out, p);
 	if (p->l4 == TC_L4_ICMP) {
-		strbuf_addf(out, " icmp type %d code %d", p->icmp_type, p->icmp_code);
+		strbuf_addf(out, " icmp type %d code %d icmp6 type %d code %d",
+			    p->icmp_type, p->icmp_code, p->icmp6_type, p->icmp6_code);
 		if (p->icmp_mtu >= 0)
 			strbuf_addf(out, " mtu %d", p->icmp_mtu);
 		strbuf_addf(out, " [%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")]", p->seq_start,

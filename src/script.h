@@ -129,9 +129,14 @@ struct tc_packet {
 	int n_options;
 	struct tc_option options[TC_MAX_OPTIONS];
 
-	/* ICMP/UDP (issue 7): minimal for now */
-	int icmp_type, icmp_code;
+	/* ICMP/UDP (issue 7): minimal for now.  An ICMP line's names are
+	 * resolved in both versions, -1 where a version lacks one; the
+	 * names as written are kept for run-time messages (the longest
+	 * known name fits). */
+	int icmp_type, icmp_code;	/* ICMPv4 */
+	int icmp6_type, icmp6_code;	/* ICMPv6 */
 	int icmp_mtu;		/* -1 when not given */
+	char icmp_type_name[32], icmp_code_name[32];	/* code: "" when none */
 };
 
 /* Expressions in system call lines. */

@@ -401,6 +401,38 @@ static void test_codec__icmp4_frag_needed(void)
 	CHECK_INT(tc_icmp4_build(buf, 35, 3, 3, -1, local, remote, 1, 2, 0, 0), -1);
 }
 
+/* An ICMPv6 "packet too big" (MTU 1280) quoting the kernel's 1460-byte
+ * segment [fd3d:fa7b:d17d::1]:8080 -> [2001:db8::1]:40000, seq 0x12345678;
+ * the checksum over the pseudo-header 2001:db8::1 -> fd3d:fa7b:d17d::1
+ * (bytes worked out separately). */
+static void test_codec__icmp6_packet_too_big(void)
+{
+	static const uint8_t local[16] = { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d,
+					   [15] = 1 };
+	static const uint8_t remote[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t want[56] = {
+		0x02, 0x00, 0x7a, 0x22, 0x00, 0x00, 0x05, 0x00,
+		0x60, 0x00, 0x00, 0x00, 0x05, 0xc8, 0x06, 0x40,
+		0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+		0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+		0x1f, 0x90, 0x9c, 0x40, 0x12, 0x34, 0x56, 0x78,
+	};
+	uint8_t buf[64];
+
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), 2, 0, 1280, local, remote,
+				 8080, 40000, 0x12345678, 1460), 56);
+	CHECK(memcmp(buf, want, sizeof(want)) == 0);
+	CHECK_INT(buf[56], 0xee);
+	/* No mtu: bytes 4-7 stay zero.  Too small a buffer: -1. */
+	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), 1, 4, -1, local, remote,
+				 8080, 40000, 0, 0), 56);
+	CHECK_INT(buf[4] | buf[5] | buf[6] | buf[7], 0);
+	CHECK_INT(tc_icmp6_build(buf, 55, 1, 4, -1, local, remote, 1, 2, 0, 0), -1);
+}
+
 static void test_codec__decode_ip_without_ether(void)
 {
 	CHECK_STR(fmt_frame(synack_frame + ETH, sizeof(synack_frame) - ETH, false),
@@ -884,6 +916,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__ipv6_kernel_synack_and_checksum),
 	TAP_TEST(test_codec__tcp_csum_ipv4_and_odd_length),
 	TAP_TEST(test_codec__icmp4_frag_needed),
+	TAP_TEST(test_codec__icmp6_packet_too_big),
 	TAP_TEST(test_codec__decode_ip_without_ether),
 	TAP_TEST(test_codec__ipv4_options_skipped),
 	TAP_TEST(test_codec__ip_csum_bad),
