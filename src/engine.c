@@ -740,7 +740,7 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 	pthread_mutex_lock(&e->conn_lock);
 	lport = c->local_port ? c->local_port : (uint16_t)e->cfg->bind_port;
 	rport = c->local_port ? c->remote_port : (uint16_t)e->cfg->remote_port;
-	seq = tc_map_in_ack(&c->map, p->seq_start);
+	seq = tc_map_in_ack(&c->map, false, p->seq_start);
 	pthread_mutex_unlock(&e->conn_lock);
 
 	if (e->wire_family == AF_INET6) {
@@ -843,6 +843,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 		if (keep_local) {
 			c->map.local_known = true;
 			c->map.local_offset = old.local_offset;
+			c->map.local_isn = old.local_isn;
 		}
 		c->listener = false;
 		tc_map_learn_remote(&c->map, p->seq_start);
@@ -854,8 +855,8 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	for (int i = 0; i < p->n_options; i++) {
 		if (opts[i].kind == TC_OPT_SACK) {
 			for (int j = 0; j < opts[i].n_sack; j++) {
-				opts[i].sack[j].left = tc_map_in_ack(&c->map, opts[i].sack[j].left);
-				opts[i].sack[j].right = tc_map_in_ack(&c->map, opts[i].sack[j].right);
+				opts[i].sack[j].left = tc_map_in_ack(&c->map, false, opts[i].sack[j].left);
+				opts[i].sack[j].right = tc_map_in_ack(&c->map, false, opts[i].sack[j].right);
 			}
 		} else if (opts[i].kind == TC_OPT_TS && (p->flags & TC_TH_ACK) &&
 			   opts[i].ts_ecr) {
@@ -877,7 +878,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	w.dport = p->has_ports ? p->dport : c->local_port;
 	w.seq = tc_map_in_seq(&c->map, p);
 	if (p->flags & TC_TH_ACK)
-		w.ack = tc_map_in_ack(&c->map, p->ack);
+		w.ack = tc_map_in_ack(&c->map, p->flags & TC_TH_SYN, p->ack);
 	else
 		w.ack = p->has_ack ? p->ack : 0;
 	w.flags = p->flags;

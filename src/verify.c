@@ -17,6 +17,7 @@ void tc_map_learn_local(struct tc_conn_map *m, uint32_t script_seq,
 {
 	m->local_known = true;
 	m->local_offset = live_seq - script_seq;
+	m->local_isn = live_seq;
 }
 
 void tc_map_learn_remote(struct tc_conn_map *m, uint32_t seq)
@@ -32,14 +33,14 @@ uint32_t tc_map_in_seq(const struct tc_conn_map *m, const struct tc_packet *p)
 	return p->seq_start + m->remote_isn;
 }
 
-uint32_t tc_map_in_ack(const struct tc_conn_map *m, uint32_t script_ack)
+uint32_t tc_map_in_ack(const struct tc_conn_map *m, bool syn, uint32_t script_ack)
 {
-	return script_ack + m->local_offset;
+	return script_ack + (syn ? m->local_offset : m->local_isn);
 }
 
-uint32_t tc_map_out_seq(const struct tc_conn_map *m, uint32_t live_seq)
+uint32_t tc_map_out_seq(const struct tc_conn_map *m, bool syn, uint32_t live_seq)
 {
-	return live_seq - m->local_offset;
+	return live_seq - (syn ? m->local_offset : m->local_isn);
 }
 
 uint32_t tc_map_out_ack(const struct tc_conn_map *m, bool syn,
@@ -316,8 +317,8 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		 * simultaneous open) is judged against it. */
 		tc_map_learn_local(m, exp->seq_start, act->seq);
 	}
-	if (tc_map_out_seq(m, act->seq) != exp->seq_start)
-		return mismatch_u(mm, "seq", exp->seq_start, tc_map_out_seq(m, act->seq));
+	if (tc_map_out_seq(m, syn, act->seq) != exp->seq_start)
+		return mismatch_u(mm, "seq", exp->seq_start, tc_map_out_seq(m, syn, act->seq));
 	if (tc_map_out_ack(m, syn, act->ack) != exp_ack)
 		return mismatch_u(mm, "ack", exp_ack, tc_map_out_ack(m, syn, act->ack));
 	if (act->payload_len != exp->payload_len)
@@ -362,7 +363,7 @@ void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 		strbuf_addf(out, "(%s)", err.msg);
 		return;
 	}
-	p.seq_start = tc_map_out_seq(m, seg->seq);
+	p.seq_start = tc_map_out_seq(m, syn, seg->seq);
 	p.seq_end = p.seq_start + seg->payload_len;
 	p.ack = tc_map_out_ack(m, syn, seg->ack);
 	map_live_options(m, p.options, p.n_options);

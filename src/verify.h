@@ -13,7 +13,9 @@
  *   - Without SYN, numbers are offsets from the ISNs: the remote's seq, and
  *     an outbound ack or SACK edge, from the remote's ISN; the kernel's seq,
  *     and an inbound ack or SACK edge, from the kernel's.
- *   So: kernel numbers  live = script + local_offset;
+ *   So: kernel numbers  live = script + local_offset in SYNs (local_offset
+ *                       = live ISN - the script's SYN seq), script + the
+ *                       live ISN elsewhere;
  *       remote numbers  live = script + remote_isn (non-SYN), literal in SYN.
  */
 #ifndef TC_VERIFY_H
@@ -29,7 +31,8 @@
 
 struct tc_conn_map {
 	bool local_known;
-	uint32_t local_offset;	/* live kernel seq = script seq + local_offset */
+	uint32_t local_offset;	/* in SYNs: live kernel seq = script seq + local_offset */
+	uint32_t local_isn;	/* elsewhere: live kernel seq = script seq + local_isn */
 	bool remote_known;
 	uint32_t remote_isn;	/* the literal seq of the script's inbound SYN */
 
@@ -54,10 +57,10 @@ void tc_map_learn_remote(struct tc_conn_map *m, uint32_t seq);
 
 /* Inbound numbers: script -> live. */
 uint32_t tc_map_in_seq(const struct tc_conn_map *m, const struct tc_packet *p);
-uint32_t tc_map_in_ack(const struct tc_conn_map *m, uint32_t script_ack);
+uint32_t tc_map_in_ack(const struct tc_conn_map *m, bool syn, uint32_t script_ack);
 
 /* Outbound numbers: live -> script. */
-uint32_t tc_map_out_seq(const struct tc_conn_map *m, uint32_t live_seq);
+uint32_t tc_map_out_seq(const struct tc_conn_map *m, bool syn, uint32_t live_seq);
 uint32_t tc_map_out_ack(const struct tc_conn_map *m, bool syn,
 			uint32_t live_ack);
 

@@ -67,9 +67,24 @@ static void test_verify__relative_numbers(void)
 	tc_map_learn_local(&m, 0, 0xfffffff0u);
 	CHECK_INT(tc_map_in_seq(&m, &in), 1001);
 	/* Wraps around 2^32. */
-	CHECK_INT(tc_map_in_ack(&m, 0x20), 0x10);
-	CHECK_INT(tc_map_out_seq(&m, 0xfffffff1u), 1);
-	CHECK_INT(tc_map_out_seq(&m, 0x5u), 0x15);
+	CHECK_INT(tc_map_in_ack(&m, false, 0x20), 0x10);
+	CHECK_INT(tc_map_out_seq(&m, false, 0xfffffff1u), 1);
+	CHECK_INT(tc_map_out_seq(&m, false, 0x5u), 0x15);
+}
+
+/* As packetdrill: the seq on the script's own SYN-ACK line matters only
+ * in SYN segments; elsewhere kernel numbers are offsets from its ISN. */
+static void test_verify__script_isn_only_in_syns(void)
+{
+	struct tc_conn_map m;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	tc_map_learn_local(&m, 1234, 5000);
+	CHECK_INT(tc_map_in_ack(&m, false, 1), 5001);
+	CHECK_INT(tc_map_out_seq(&m, false, 5001), 1);
+	CHECK_INT(tc_map_in_ack(&m, true, 1235), 5001);
+	CHECK_INT(tc_map_out_seq(&m, true, 5000), 1234);
 }
 
 static void test_verify__ts_mapping(void)
@@ -151,7 +166,7 @@ static void test_verify__synack_matches_and_learns_isn(void)
 	tc_map_learn_remote(&m, 0);
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 	CHECK(m.local_known);
-	CHECK_INT(tc_map_out_seq(&m, 0xdeadbef0u), 1);
+	CHECK_INT(tc_map_out_seq(&m, false, 0xdeadbef0u), 1);
 }
 
 static void test_verify__wrong_ack(void)
@@ -332,6 +347,7 @@ static void test_verify__format_live_maps_numbers(void)
 static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__syn_numbers_are_literal),
 	TAP_TEST(test_verify__relative_numbers),
+	TAP_TEST(test_verify__script_isn_only_in_syns),
 	TAP_TEST(test_verify__ts_mapping),
 	TAP_TEST(test_verify__tolerance_rule),
 	TAP_TEST(test_verify__time_window),
