@@ -154,6 +154,26 @@ static void test_verify__isn_learned_once(void)
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 }
 
+static void test_verify__ack_field_without_ack_flag_is_raw(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_RST, 1, 0, 0);
+	struct tc_segment s = seg(TC_TH_RST, 1001, 0, 0);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 5000);
+	tc_map_learn_local(&m, 0, 1000);
+	/* A RST without ACK: its ack field (0) is not mapped by the
+	 * remote's ISN, so the script's (absent) ack 0 matches. */
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	s.ack = 7;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "ack");
+	CHECK_STR(mm.actual, "7");
+}
+
 static void test_verify__synack_matches_and_learns_isn(void)
 {
 	struct tc_conn_map m;
@@ -353,6 +373,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__time_window),
 	TAP_TEST(test_verify__synack_matches_and_learns_isn),
 	TAP_TEST(test_verify__seen_time),
+	TAP_TEST(test_verify__ack_field_without_ack_flag_is_raw),
 	TAP_TEST(test_verify__isn_learned_once),
 	TAP_TEST(test_verify__wrong_ack),
 	TAP_TEST(test_verify__wrong_flags_before_seq),
