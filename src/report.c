@@ -400,76 +400,77 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
-static void xml(FILE *f, const char *s)
+/*
+ * Write s, passing valid UTF-8 sequences through as they are, writing
+ * invalid for a byte that starts none, and handing every ASCII byte to
+ * ascii, which escapes it for the format at hand.
+ */
+static void put_text(FILE *f, const char *s, const char *invalid,
+		     void (*ascii)(FILE *f, unsigned char c))
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
 		int n = utf8_len(p);
 
 		if (!n) {
-			fputc('?', f);
+			fputs(invalid, f);
 			p++;
-			continue;
-		}
-		if (n > 1) {
+		} else if (n > 1) {
 			fwrite(p, 1, (size_t)n, f);
 			p += n;
-			continue;
+		} else {
+			ascii(f, *p++);
 		}
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-				fputc('?', f);
-			else
-				fputc(*p, f);
-		}
-		p++;
+	}
+}
+
+static void xml_ascii(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '&': fputs("&amp;", f); break;
+	case '<': fputs("&lt;", f); break;
+	case '>': fputs("&gt;", f); break;
+	case '"': fputs("&quot;", f); break;
+	case '\'': fputs("&apos;", f); break;
+	default:
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			fputc('?', f);
+		else
+			fputc(c, f);
+	}
+}
+
+static void xml(FILE *f, const char *s)
+{
+	put_text(f, s ? s : "", "?", xml_ascii);
+}
+
+static void json_ascii(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '"': fputs("\\\"", f); break;
+	case '\\': fputs("\\\\", f); break;
+	case '\n': fputs("\\n", f); break;
+	case '\t': fputs("\\t", f); break;
+	case '\r': fputs("\\r", f); break;
+	default:
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
 	}
 }
 
 /* A JSON string, quotes included; null for NULL. */
 static void js(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
 	fputc('"', f);
-	while (*p) {
-		int n = utf8_len(p);
-
-		if (!n) {
-			fputs("\\ufffd", f);
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			fwrite(p, 1, (size_t)n, f);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-		p++;
-	}
+	put_text(f, s, "\\ufffd", json_ascii);
 	fputc('"', f);
 }
 
