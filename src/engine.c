@@ -39,6 +39,12 @@ struct conn {
 	uint16_t local_port;	/* 0: not known yet */
 	uint16_t remote_port;
 	bool listener;		/* listen() ran: the next inbound SYN opens a child */
+	bool opened;		/* connect() ran, or a SYN opened it: a second
+				 * connect() before connect(AF_UNSPEC) keeps
+				 * the tuple */
+	int64_t connect_ns;	/* when that connect() began: an older SYN
+				 * (an earlier socket's retransmission) is
+				 * not this connection's */
 	struct tc_conn_map map;
 };
 
@@ -68,6 +74,8 @@ struct engine {
 
 	pthread_mutex_t conn_lock;
 	struct conn conn;
+	int passive_opens;		/* children opened by inbound SYNs */
+	int next_passive_port;		/* where the next one's search starts */
 	int sut_fd;			/* live fd of the socket under test, or -1 */
 	struct tc_code code;		/* %{ }% blocks */
 
@@ -283,9 +291,81 @@ static void on_fd(void *arg, int live_fd, enum tc_fd_origin origin,
 	pthread_mutex_unlock(&e->conn_lock);
 }
 
+/* connect() on the socket under test: the first one after socket() or
+ * after connect(AF_UNSPEC) opens a new connection, whose local port and
+ * ISNs are learned afresh from the kernel's SYN (the kernel gives a
+ * disconnected socket a new ephemeral port).  The socket keeps its
+ * timestamp mapping, as packetdrill keeps it per socket. */
+static void on_connect(void *arg, int live_fd, bool disconnect)
+{
+	struct engine *e = arg;
+	struct conn *c = &e->conn;
+
+	pthread_mutex_lock(&e->conn_lock);
+	if (live_fd == e->sut_fd) {
+		if (disconnect) {
+			c->opened = false;
+		} else if (!c->opened) {
+			struct tc_conn_map old = c->map;
+
+			c->opened = true;
+			c->listener = false;
+			c->connect_ns = now_ns();
+			c->local_port = 0;
+			c->remote_port = 0;
+			tc_map_reset(&c->map);
+			c->map.ts_base_known = old.ts_base_known;
+			c->map.ts_first_script = old.ts_first_script;
+			c->map.ts_first_live = old.ts_first_live;
+			c->map.n_ts = old.n_ts;
+			memcpy(c->map.ts, old.ts, sizeof(old.ts));
+		}
+	}
+	pthread_mutex_unlock(&e->conn_lock);
+}
+
+/* Does a 'sport>dport' override on some line name this port? */
+static bool script_names_port(const struct engine *e, int port)
+{
+	for (int i = 0; i < e->s->n_events; i++) {
+		const struct tc_event *ev = &e->s->events[i];
+
+		if (ev->type == TC_EVENT_PACKET && ev->u.packet->has_ports &&
+		    (ev->u.packet->sport == port || ev->u.packet->dport == port))
+			return true;
+	}
+	return false;
+}
+
+/* The remote port of the n-th connection opened by an inbound SYN: the
+ * configured one first, then the ports after it that no line of the
+ * script names in an override, so that a later connection never lands on
+ * an earlier one's tuple (in TIME_WAIT, say) nor on a port the script
+ * uses for another peer. */
+static uint16_t passive_remote_port(struct engine *e)
+{
+	int port;
+
+	if (e->passive_opens++ == 0) {
+		e->next_passive_port = e->cfg->remote_port + 1;
+		return (uint16_t)e->cfg->remote_port;
+	}
+	port = e->next_passive_port;
+	for (int tries = 0; tries < 65536; tries++) {
+		if (port > 65535)
+			port = 1024;
+		if (port != e->cfg->remote_port && !script_names_port(e, port))
+			break;
+		port++;
+	}
+	e->next_passive_port = port + 1;
+	return (uint16_t)port;
+}
+
 /* Does a captured segment belong to the connection under test?  Learns
  * the local port of an active open from the kernel's first SYN. */
-static bool seg_matches(struct engine *e, const struct tc_segment *seg)
+static bool seg_matches(struct engine *e, const struct tc_segment *seg,
+			int64_t ts)
 {
 	bool ok;
 
@@ -297,7 +377,8 @@ static bool seg_matches(struct engine *e, const struct tc_segment *seg)
 	pthread_mutex_lock(&e->conn_lock);
 	if (!e->conn.local_port) {
 		ok = (seg->flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN &&
-		     seg->dport == e->cfg->connect_port;
+		     seg->dport == e->cfg->connect_port &&
+		     ts >= e->conn.connect_ns;
 		if (ok) {
 			e->conn.local_port = seg->sport;
 			e->conn.remote_port = seg->dport;
@@ -517,7 +598,7 @@ static int next_segment(struct engine *e, int64_t deadline,
 		dump_frame(e, e->frame, len, *ts);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
-		if (seg_matches(e, seg))
+		if (seg_matches(e, seg, *ts))
 			return 1;
 	}
 }
@@ -839,6 +920,13 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 		bool keep_local = !c->listener && c->map.local_known;
 		struct tc_conn_map old = c->map;
 
+		if (c->listener || !c->opened) {
+			/* A child of a listener (or a connection to a port
+			 * nobody listens on): a new tuple. */
+			c->local_port = (uint16_t)e->cfg->bind_port;
+			c->remote_port = passive_remote_port(e);
+			c->opened = true;
+		}
 		tc_map_reset(&c->map);
 		if (keep_local) {
 			c->map.local_known = true;
@@ -1087,6 +1175,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	e->sys.connect_len = script_sockaddr(e, e->remote_ip, e->cfg->connect_port,
 					     &e->sys.connect_addr);
 	e->sys.on_fd = on_fd;
+	e->sys.on_connect = on_connect;
 	e->sys.cb_arg = e;
 
 	for (int i = 0; i < e->cfg->n_sysctls; i++) {

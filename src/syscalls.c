@@ -589,6 +589,12 @@ static void notify(struct run *r, int live_fd, enum tc_fd_origin origin,
 		r->ctx->on_fd(r->ctx->cb_arg, live_fd, origin, connecting);
 }
 
+static void notify_connect(struct run *r, int live_fd, bool disconnect)
+{
+	if (r->ctx->on_connect)
+		r->ctx->on_connect(r->ctx->cb_arg, live_fd, disconnect);
+}
+
 /* Check a call that returns an fd; on success map it and tell the engine.
  * A live fd the script did not expect is closed. */
 static int finish_fd(struct run *r, enum tc_fd_origin origin, bool is_socket)
@@ -698,6 +704,7 @@ static int do_connect(struct run *r)
 	    eval_addr(r, ARG(r, 1), ARG(r, 2), &r->ctx->connect_addr,
 		      r->ctx->connect_len, &ss, &len, &null) < 0)
 		return -1;
+	notify_connect(r, fd, null || ss.ss_family == AF_UNSPEC);
 	DO_CALL_ONCE(r, connect(fd, null ? NULL : (struct sockaddr *)&ss, len));
 	if (!null && ss.ss_family != AF_UNSPEC)
 		notify(r, fd, TC_FD_SOCKET, true);
@@ -788,10 +795,12 @@ static int do_send(struct run *r)
 		goto out;
 	if (is_write)
 		DO_CALL(r, write(fd, buf, n));
-	else if (is_to && (flags & MSG_FASTOPEN))
+	else if (is_to && (flags & MSG_FASTOPEN)) {
+		if (!null)
+			notify_connect(r, fd, false);
 		DO_CALL_ONCE(r, sendto(fd, buf, n, (int)flags,
 				       null ? NULL : (struct sockaddr *)&ss, len));
-	else if (is_to)
+	} else if (is_to)
 		DO_CALL(r, sendto(fd, buf, n, (int)flags,
 				  null ? NULL : (struct sockaddr *)&ss, len));
 	else
@@ -1612,6 +1621,8 @@ static int do_sendmsg(struct run *r)
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)n_iov;
 	mh.msg_flags = (int)msg_flags;
+	if ((flags & MSG_FASTOPEN) && !null)
+		notify_connect(r, fd, false);
 	if (flags & MSG_FASTOPEN)
 		DO_CALL_ONCE(r, sendmsg(fd, &mh, (int)flags));
 	else

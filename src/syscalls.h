@@ -57,6 +57,11 @@ struct tc_sys_ctx {
 	 * connect() reports once it returns).  May be NULL. */
 	void (*on_fd)(void *arg, int live_fd, enum tc_fd_origin origin,
 		      bool connecting);
+	/* Called just before connect() (disconnect: to AF_UNSPEC or NULL),
+	 * and before sendto()/sendmsg() with MSG_FASTOPEN to an address, so
+	 * the engine can expect the kernel's SYN from a new local port.
+	 * May be NULL. */
+	void (*on_connect)(void *arg, int live_fd, bool disconnect);
 	void *cb_arg;
 
 	/* recvmsg() SCM_TIMESTAMPING checks: CLOCK_REALTIME at script time 0
