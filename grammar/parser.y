@@ -206,6 +206,11 @@ static int to_usecs(struct tc_parse_ctx *ctx, const char *text, bool is_int,
 		    const struct tc_num *num, const YYLTYPE *loc, int64_t *out);
 static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 		       const YYLTYPE *loc, struct tc_flags *out);
+static int add_ace(struct tc_parse_ctx *ctx, const char *text,
+		   const YYLTYPE *loc, struct tc_flags *f);
+static int add_accecn(struct tc_parse_ctx *ctx, struct tc_option *o,
+		      const char *name, const YYLTYPE *name_loc,
+		      const struct tc_num *value, const YYLTYPE *value_loc);
 static int parse_cookie(struct tc_parse_ctx *ctx, const char *text,
 			const YYLTYPE *loc, const char *what, size_t max,
 			uint8_t *buf, uint8_t *len);
@@ -297,6 +302,7 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %token MD5 "'md5'" TS "'TS'" FO "'FO'" FOEXP "'FOEXP'" WSCALE "'wscale'"
 %token TOS "'tos'" TTL "'ttl'" ECT0 "'ect0'" ECT1 "'ect1'" ECT01 "'ect01'"
 %token NOECN "'noecn'" CE "'ce'" MTU "'mtu'" UDP "'udp'" ICMP "'icmp'"
+%token ECN "'ECN'"
 
 %type <us> seconds
 %type <time> time
@@ -308,7 +314,7 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %type <seq> seq
 %type <u32> opt_ack opt_win opt_urg opt_mtu
 %type <oseq> opt_echoed
-%type <option> tcp_option sack_blocks
+%type <option> tcp_option sack_blocks accecn_fields
 %type <optlist> opt_tcp_options tcp_option_list
 %type <pkt> packet tcp_body
 %type <text> opt_errno opt_note sym cookie opt_icmp_code word
@@ -577,6 +583,18 @@ flags
 			}
 			$$.bits |= TC_TH_ACK;
 		}
+	| word FLOAT
+		{
+			if (parse_flags(ctx, $1, &@1, &$$) < 0 ||
+			    add_ace(ctx, $2, &@2, &$$) < 0)
+				FAIL();
+		}
+	| FLOAT
+		{
+			$$ = (struct tc_flags){ 0, false };
+			if (add_ace(ctx, $1, &@1, &$$) < 0)
+				FAIL();
+		}
 	| '.'
 		{ $$ = (struct tc_flags){ TC_TH_ACK, false }; }
 	| '-'
@@ -725,6 +743,8 @@ tcp_option
 			$$.data_len = (uint8_t)(2 + n);
 			$$.length = (uint8_t)(2 + $$.data_len);
 		}
+	| ECN accecn_fields
+		{ $$ = $2; }
 	| MD5 cookie
 		{
 			uint8_t n = 0;
@@ -732,6 +752,23 @@ tcp_option
 			$$ = (struct tc_option){ .kind = TC_OPT_MD5, .length = 18,
 						 .data_len = 16 };
 			if (parse_cookie(ctx, $2, &@2, "md5 digest", 16, $$.data, &n) < 0)
+				FAIL();
+		}
+	;
+
+/* "e0b N [ceb N [e1b N]]" (kind 172) or "e1b N [ceb N [e0b N]]" (kind
+ * 174): the first field named picks the kind and the order. */
+accecn_fields
+	: word INTEGER
+		{
+			$$ = (struct tc_option){ .length = 2 };
+			if (add_accecn(ctx, &$$, $1, &@1, &$2, &@2) < 0)
+				FAIL();
+		}
+	| accecn_fields word INTEGER
+		{
+			$$ = $1;
+			if (add_accecn(ctx, &$$, $2, &@2, &$3, &@3) < 0)
 				FAIL();
 		}
 	;
@@ -927,6 +964,7 @@ sym
 	| MTU		{ $$ = "mtu"; }
 	| UDP		{ $$ = "udp"; }
 	| ICMP		{ $$ = "icmp"; }
+	| ECN		{ $$ = "ECN"; }
 	;
 
 /* The result: a number or symbols; kept simple so that a following
@@ -991,7 +1029,7 @@ note_item
 	| HASH | INVALID
 	| ACK | WIN | URG | VAL | ECR | MSS | NOP | EOL | SACK | SACKOK | MD5
 	| TS | FO | FOEXP | WSCALE | TOS | TTL | ECT0 | ECT1 | ECT01 | NOECN
-	| CE | MTU | UDP | ICMP
+	| CE | MTU | UDP | ICMP | ECN
 	| '<' | '>' | '+' | '~' | '*' | '.' | '-' | ',' | ':' | '[' | ']'
 	| '{' | '}' | '=' | '|'
 	;
@@ -1428,6 +1466,73 @@ static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 					    word[i], word);
 		out->bits |= bit;
 	}
+	return 0;
+}
+
+/*
+ * An AccECN ACE value: ".N" after the other flags (N from 0 to 7) sets ACK
+ * and the three bits AE, CWR, ECE to N, high bit first.  The digit stands
+ * for those letters, so it may not be mixed with them.
+ */
+static int add_ace(struct tc_parse_ctx *ctx, const char *text,
+		   const YYLTYPE *loc, struct tc_flags *f)
+{
+	int v;
+
+	if (text[0] != '.' || text[1] < '0' || text[1] > '7' || text[2])
+		return tc_ctx_error(ctx, loc, "bad AccECN ACE flags '%s' (expected '.' and "
+				    "one digit from 0 to 7)", text);
+	if (f->bits & (TC_TH_ECE | TC_TH_CWR | TC_TH_AE))
+		return tc_ctx_error(ctx, loc, "an AccECN ACE digit may not be mixed with "
+				    "the flags 'E', 'W' and 'A'");
+	if (f->bits & TC_TH_ACK)
+		return tc_ctx_error(ctx, loc, "duplicate TCP flag '.'");
+	v = text[1] - '0';
+	f->bits |= TC_TH_ACK;
+	if (v & 4)
+		f->bits |= TC_TH_AE;
+	if (v & 2)
+		f->bits |= TC_TH_CWR;
+	if (v & 1)
+		f->bits |= TC_TH_ECE;
+	return 0;
+}
+
+/* One "NAME VALUE" field of an AccECN option, in the kind's order. */
+static int add_accecn(struct tc_parse_ctx *ctx, struct tc_option *o,
+		      const char *name, const YYLTYPE *name_loc,
+		      const struct tc_num *value, const YYLTYPE *value_loc)
+{
+	static const char *const order0[] = { "e0b", "ceb", "e1b" };
+	static const char *const order1[] = { "e1b", "ceb", "e0b" };
+	int i = o->data_len / 3;
+	const char *const *order;
+	uint32_t v;
+
+	if (i == 0) {
+		if (!strcmp(name, "e0b"))
+			o->kind = TC_OPT_ACCECN0;
+		else if (!strcmp(name, "e1b"))
+			o->kind = TC_OPT_ACCECN1;
+		else
+			return tc_ctx_error(ctx, name_loc, "unknown AccECN field '%s' (the "
+					    "first is 'e0b' or 'e1b')", name);
+	}
+	order = o->kind == TC_OPT_ACCECN0 ? order0 : order1;
+	if (i >= 3)
+		return tc_ctx_error(ctx, name_loc, "too many AccECN fields (at most 3)");
+	if (strcmp(name, order[i]))
+		return tc_ctx_error(ctx, name_loc, "AccECN field '%s' out of order: "
+				    "expected '%s' (option kind %d: %s, %s, %s)", name,
+				    order[i], o->kind, order[0], order[1], order[2]);
+	if (check_num(ctx, value, value_loc, "AccECN counter", 0, 0xffffff) < 0)
+		return -1;
+	v = (uint32_t)value->v;
+	o->data[3 * i] = (uint8_t)(v >> 16);
+	o->data[3 * i + 1] = (uint8_t)(v >> 8);
+	o->data[3 * i + 2] = (uint8_t)v;
+	o->data_len = (uint8_t)(3 * i + 3);
+	o->length = (uint8_t)(2 + o->data_len);
 	return 0;
 }
 

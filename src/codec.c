@@ -397,8 +397,6 @@ static const struct opt_info opt_table[] = {
 };
 
 enum {
-	OPT_ACCECN0 = 172,	/* AccECN order 0: e0b, ceb, e1b */
-	OPT_ACCECN1 = 174,	/* AccECN order 1: e1b, ceb, e0b */
 	FOEXP_MAGIC0 = 0xf9,
 	FOEXP_MAGIC1 = 0x89,
 };
@@ -611,9 +609,9 @@ static bool format_accecn(const struct tc_option *o, struct strbuf *out)
 	static const char *const order1[] = { "e1b", "ceb", "e0b" };
 	const char *const *names;
 
-	if (o->kind == OPT_ACCECN0)
+	if (o->kind == TC_OPT_ACCECN0)
 		names = order0;
-	else if (o->kind == OPT_ACCECN1)
+	else if (o->kind == TC_OPT_ACCECN1)
 		names = order1;
 	else
 		return false;

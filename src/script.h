@@ -45,6 +45,8 @@ enum {
 	TC_OPT_TS = 8,
 	TC_OPT_MD5 = 19,
 	TC_OPT_FASTOPEN = 34,
+	TC_OPT_ACCECN0 = 172,	/* AccECN, order 0: e0b, ceb, e1b */
+	TC_OPT_ACCECN1 = 174,	/* AccECN, order 1: e1b, ceb, e0b */
 	TC_OPT_EXP = 254,
 };
 
