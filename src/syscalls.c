@@ -548,18 +548,27 @@ static int check_plain(struct run *r)
 	return check_result(r, false, &want);
 }
 
-/* Record script fd -> live fd for a call that returned one. */
+/*
+ * Record script fd -> live fd for a call that returned one.  A script fd
+ * still open is an error, except for accept(), which packetdrill lets
+ * reuse one (scripts accept twice into "= 4" without closing the first):
+ * the new socket takes the number, and the old one stays open, out of the
+ * script's reach, until the end.
+ */
 static int map_fd(struct run *r, int64_t script_fd, int live_fd,
-		  bool is_socket)
+		  bool is_socket, bool shadow)
 {
 	struct tc_sys_ctx *ctx = r->ctx;
-	struct tc_fd_entry *slot = NULL;
+	struct tc_fd_entry *slot = NULL, *old;
 	int ret = -1;
 
 	if (script_fd < 0 || script_fd > INT32_MAX)
 		return fail(r, "bad script fd %" PRId64, script_fd);
 	pthread_mutex_lock(&ctx->lock);
-	if (find_open(ctx, (int)script_fd)) {
+	old = find_open(ctx, (int)script_fd);
+	if (old && shadow) {
+		old->script_fd = -1;
+	} else if (old) {
 		pthread_mutex_unlock(&ctx->lock);
 		return fail(r, "script fd %" PRId64 " is already open", script_fd);
 	}
@@ -603,7 +612,7 @@ static int finish_fd(struct run *r, enum tc_fd_origin origin, bool is_socket)
 	int live = (int)r->ret;
 
 	if (check_result(r, true, &want) < 0 ||
-	    (live >= 0 && map_fd(r, want, live, is_socket) < 0)) {
+	    (live >= 0 && map_fd(r, want, live, is_socket, origin == TC_FD_ACCEPT) < 0)) {
 		if (live >= 0)
 			close(live);
 		return -1;
@@ -1480,9 +1489,9 @@ static int do_pipe(struct run *r)
 		goto fail;
 	if (r->ret != 0)
 		return 0;	/* failed as the script expected */
-	if (map_fd(r, l->elems[0]->num, live[0], false) < 0)
+	if (map_fd(r, l->elems[0]->num, live[0], false, false) < 0)
 		goto fail;
-	if (map_fd(r, l->elems[1]->num, live[1], false) < 0) {
+	if (map_fd(r, l->elems[1]->num, live[1], false, false) < 0) {
 		pthread_mutex_lock(&r->ctx->lock);
 		find_open(r->ctx, (int)l->elems[0]->num)->closed = true;
 		pthread_mutex_unlock(&r->ctx->lock);
