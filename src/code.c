@@ -2,6 +2,8 @@
 #include "code.h"
 
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -133,6 +135,62 @@ static void add_tcp_info(struct tc_code *c, const uint8_t *info, size_t len)
 	}
 }
 
+/*
+ * TCP_CC_INFO, as packetdrill binds it: the names of each module's
+ * structure whose fields the returned length covers (Cubic and Reno return
+ * nothing; BBR's 20 bytes also read as DCTCP's and Vegas's 16).
+ */
+static void add_cc_info(struct tc_code *c, int fd)
+{
+	union tcp_cc_info cc;
+	socklen_t len = sizeof(cc);
+
+	memset(&cc, 0, sizeof(cc));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, &cc, &len) < 0)
+		return;
+	if (len >= sizeof(struct tcp_bbr_info))
+		strbuf_addf(&c->py, "bbr_bw_lo = %u\nbbr_bw_hi = %u\nbbr_min_rtt = %u\n"
+			    "bbr_pacing_gain = %u\nbbr_cwnd_gain = %u\n",
+			    cc.bbr.bbr_bw_lo, cc.bbr.bbr_bw_hi, cc.bbr.bbr_min_rtt,
+			    cc.bbr.bbr_pacing_gain, cc.bbr.bbr_cwnd_gain);
+	if (len >= sizeof(struct tcp_dctcp_info))
+		strbuf_addf(&c->py, "dctcp_enabled = %u\ndctcp_ce_state = %u\n"
+			    "dctcp_alpha = %u\ndctcp_ab_ecn = %u\ndctcp_ab_tot = %u\n",
+			    cc.dctcp.dctcp_enabled, cc.dctcp.dctcp_ce_state,
+			    cc.dctcp.dctcp_alpha, cc.dctcp.dctcp_ab_ecn,
+			    cc.dctcp.dctcp_ab_tot);
+	if (len >= sizeof(struct tcpvegas_info))
+		strbuf_addf(&c->py, "tcpv_enabled = %u\ntcpv_rttcnt = %u\n"
+			    "tcp_rtt = %u\ntcp_minrtt = %u\n",
+			    cc.vegas.tcpv_enabled, cc.vegas.tcpv_rttcnt,
+			    cc.vegas.tcpv_rtt, cc.vegas.tcpv_minrtt);
+}
+
+/* SO_MEMINFO: the socket's memory counters, SK_MEMINFO_* as named in
+ * linux/sock_diag.h. */
+static void add_meminfo(struct tc_code *c, int fd)
+{
+	static const char *const names[SK_MEMINFO_VARS] = {
+		[SK_MEMINFO_RMEM_ALLOC] = "SK_MEMINFO_RMEM_ALLOC",
+		[SK_MEMINFO_RCVBUF] = "SK_MEMINFO_RCVBUF",
+		[SK_MEMINFO_WMEM_ALLOC] = "SK_MEMINFO_WMEM_ALLOC",
+		[SK_MEMINFO_SNDBUF] = "SK_MEMINFO_SNDBUF",
+		[SK_MEMINFO_FWD_ALLOC] = "SK_MEMINFO_FWD_ALLOC",
+		[SK_MEMINFO_WMEM_QUEUED] = "SK_MEMINFO_WMEM_QUEUED",
+		[SK_MEMINFO_OPTMEM] = "SK_MEMINFO_OPTMEM",
+		[SK_MEMINFO_BACKLOG] = "SK_MEMINFO_BACKLOG",
+		[SK_MEMINFO_DROPS] = "SK_MEMINFO_DROPS",
+	};
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	memset(mem, 0, sizeof(mem));
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+		return;
+	for (size_t i = 0; i < SK_MEMINFO_VARS && (i + 1) * sizeof(mem[0]) <= len; i++)
+		strbuf_addf(&c->py, "%s = %u\n", names[i], mem[i]);
+}
+
 int tc_code_add(struct tc_code *c, int fd, int line, const char *text,
 		struct tc_error *err)
 {
@@ -147,6 +205,8 @@ int tc_code_add(struct tc_code *c, int fd, int line, const char *text,
 				    "cannot read TCP_INFO for code: %s", strerror(errno));
 	strbuf_addf(&c->py, "_line = %d\n", line);
 	add_tcp_info(c, info, len);
+	add_cc_info(c, fd);
+	add_meminfo(c, fd);
 	/* The block itself, at the top level of the file. */
 	strbuf_addstr(&c->py, text);
 	strbuf_addch(&c->py, '\n');
