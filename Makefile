@@ -114,7 +114,13 @@ $(B)/tests/hang-kernel: tests/vm/hang.S
 	$(QUIET_LINK)$(CC) -m32 -nostdlib -static -Wl,-n -Wl,-Ttext=0x100000 \
 		-Wl,--build-id=none -o $@ $<
 
-vm-test-deps: $(DEBIAN_KERNEL)/release $(B)/tests/hang-kernel
+# A kernel that panics, for the panic path.
+$(B)/tests/panic-kernel: tests/vm/panic.S
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) -m32 -nostdlib -static -Wl,-n -Wl,-Ttext=0x100000 \
+		-Wl,--build-id=none -o $@ $<
+
+vm-test-deps: $(DEBIAN_KERNEL)/release $(B)/tests/hang-kernel $(B)/tests/panic-kernel
 
 check: deps $(BIN) unit vm-test-deps
 	TCPCONFORM=$(abspath $(BIN)) B=$(B) DEBIAN_KERNEL=$(DEBIAN_KERNEL) ./tests/run-all

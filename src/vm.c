@@ -191,7 +191,51 @@ struct run {
 	pid_t pid;
 	off_t off_out, off_err;
 	bool started;		/* the init said so on the console */
+	int janitor_fd;		/* closing it tells the janitor we are done */
 };
+
+/*
+ * The temporary directory must go even when this process is SIGKILLed
+ * (QEMU dies with it: PR_SET_PDEATHSIG).  A janitor, in its own session so
+ * that a signal to our group spares it, waits for EOF on a pipe whose
+ * write end only this process holds (close on exec: QEMU does not inherit
+ * it); then it removes the directory, retrying while QEMU's last writes
+ * drain, and exits.  On the normal path we remove the directory first and
+ * close the pipe, and the janitor finds nothing to do.
+ */
+static int start_janitor(const char *dir)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[0]);
+		return p[1];
+	}
+	setsid();
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	dup2(p[0], 0);
+	close_range(1, ~0U, 0);
+	while (read(0, &c, 1) < 0 && errno == EINTR)
+		;
+	for (int i = 0; i < 50 && access(dir, F_OK) == 0; i++) {
+		tc_rm_rf(dir);
+		if (access(dir, F_OK) == 0)
+			usleep(100000);
+	}
+	_exit(0);
+}
 
 static void arg(struct run *r, const char *a)
 {
@@ -640,6 +684,7 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a temporary directory '%s': %s",
 				    r.tmp, strerror(errno));
 	}
+	r.janitor_fd = start_janitor(r.tmp);
 
 	tmp_path(&r, &p, "initrd");
 	if (write_initramfs(p.buf, o->modules, err) < 0)
@@ -721,6 +766,8 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 out:
 	kill_qemu(&r);
 	tc_rm_rf(r.tmp);
+	if (r.janitor_fd >= 0)
+		close(r.janitor_fd);
 	for (int i = 0; i < r.n_owned; i++)
 		free(r.owned[i]);
 	for (int i = 0; i < job.n_outs; i++)
