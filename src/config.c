@@ -44,6 +44,9 @@ static const struct opt options[] = {
 	  "with --strict, how long to watch for segments after the last event (default 200000)" },
 	{ "strict_segments", OPT_FLAG, F(strict_segments), 0, 1,
 	  "one captured segment per '>' line: no aggregation of GSO/TSO segments" },
+	{ "no_tso", OPT_FLAG, F(no_tso), 0, 1,
+	  "turn TSO and tx checksumming off on tun0: MSS-sized segments on the wire\n"
+	  "      (packetdrill's tun has both on: the kernel's TSO frames are judged whole)" },
 	{ "ip_version", OPT_SPECIAL, 0, 0, 0, 0,
 	  "ipv4 (default), ipv4-mapped-ipv6 (AF_INET6 sockets, IPv4 wire) or ipv6" },
 	{ "local_ip", OPT_ADDR, F(local_ip), 0, 0,

@@ -46,6 +46,7 @@ struct tc_config {
 	bool strict;			/* unexpected outbound segments fail */
 	int64_t strict_wait_usecs;	/* --strict: watch this long after the last event */
 	bool strict_segments;		/* no GSO aggregation */
+	bool no_tso;			/* tun0 without TSO and tx checksumming */
 	int ip_version;			/* TC_IPV4 (default), TC_IPV4_MAPPED_IPV6, TC_IPV6 */
 	/* Addresses as given; tc_config_finalize() fills in the defaults of
 	 * the IP version for those not given and checks their family. */

@@ -153,6 +153,49 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 /* ---- pcap output ---------------------------------------------------- */
 
 /* Append one frame to the run's pcap file, if there is one. */
+/*
+ * The kernel's frames leave tun0 with the TCP checksum left to the offload
+ * (as packetdrill's tun gets them): fill it in before the frame goes to a
+ * pcap, so the file shows what a cable would carry.  The checksum is never
+ * judged, so the frame is changed in place.
+ */
+static void fill_tcp_csum(uint8_t *f, size_t len)
+{
+	uint8_t *ip = f + 14, *tcp;
+	size_t tcp_len;
+	int v;
+
+	if (len < 14 + 40)
+		return;
+	if (f[12] == 0x08 && f[13] == 0x00 && (ip[0] >> 4) == 4 && ip[9] == 6) {
+		size_t ihl = (size_t)(ip[0] & 15) * 4, tot = (size_t)ip[2] << 8 | ip[3];
+
+		if (ihl < 20 || tot < ihl + 20 || 14 + tot > len)
+			return;
+		v = 4;
+		tcp = ip + ihl;
+		tcp_len = tot - ihl;
+	} else if (f[12] == 0x86 && f[13] == 0xdd && (ip[0] >> 4) == 6 && ip[6] == 6) {
+		size_t pl = (size_t)ip[4] << 8 | ip[5];
+
+		if (pl < 20 || 14 + 40 + pl > len)
+			return;
+		v = 6;
+		tcp = ip + 40;
+		tcp_len = pl;
+	} else {
+		return;
+	}
+	tcp[16] = tcp[17] = 0;
+	{
+		uint16_t c = tc_tcp_csum(v, v == 4 ? ip + 12 : ip + 8,
+					 v == 4 ? ip + 16 : ip + 24, tcp, tcp_len);
+
+		tcp[16] = (uint8_t)(c >> 8);
+		tcp[17] = (uint8_t)c;
+	}
+}
+
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
 		       int64_t ts)
 {
@@ -595,6 +638,8 @@ static int next_segment(struct engine *e, int64_t deadline,
 
 		if (rc <= 0)
 			return rc;
+		if (e->dump)
+			fill_tcp_csum(e->frame, len);
 		dump_frame(e, e->frame, len, *ts);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
@@ -1150,6 +1195,7 @@ static int setup(struct engine *e, struct tc_error *err)
 		.remote_ip = e->cfg->remote_ip,
 		.remote_prefix = e->cfg->remote_prefix,
 		.mtu = e->cfg->mtu,
+		.no_tso = e->cfg->no_tso,
 	};
 	struct wire_open wo = { e };
 

@@ -12,12 +12,14 @@
  * before the veth pair exists, so neither end ever gets a link-local
  * address, and the wire never carries router solicitations, DAD or MLD.
  *
- * TSO and tx checksumming are turned off on the kernel-side end (ethtool
- * ioctls), leaving it with the features of packetdrill's tun device: the
- * wire then carries what a real NIC would put on the cable, MSS-sized
- * segments with their checksums filled in (software GSO splits the stack's
- * large buffers before the veth), not 64 KiB TSO super-frames whose TCP
- * checksum is left for hardware that does not exist.
+ * The kernel-side end keeps veth's TSO and tx checksumming, as
+ * packetdrill's tun device has them (TUNSETOFFLOAD with TSO4, TSO6 and
+ * CSUM): the kernel hands over TSO frames of several segments, and the
+ * capture on the wire side sees each whole, with the TCP checksum left
+ * for the offload, which is never judged.  With --no_tso both are turned
+ * off (ethtool ioctls) and the wire carries what a NIC without offloads
+ * would put on the cable: MSS-sized segments with their checksums filled
+ * in (software GSO splits the stack's large buffers before the veth).
  *
  * If anything fails, the thread is returned to the namespace it started
  * in, and the new namespaces die with their last descriptor.
@@ -362,11 +364,11 @@ static int neigh_add(struct nl *nl, int ifindex, const char *dev,
 /* ---- ethtool -------------------------------------------------------- */
 
 /*
- * Turn off the offloads that make the wire differ from a real cable: TSO
- * (64 KiB super-frames) and tx checksumming (the TCP checksum left for the
- * "hardware").  Software GSO stays: it segments before the driver, so the
- * veth sees MSS-sized frames.  Legacy ethtool ioctls, each turning off its
- * feature and whatever depends on it.
+ * --no_tso: turn off the offloads that make the wire differ from a real
+ * cable: TSO (64 KiB super-frames) and tx checksumming (the TCP checksum
+ * left for the "hardware").  Software GSO stays: it segments before the
+ * driver, so the veth sees MSS-sized frames.  Legacy ethtool ioctls, each
+ * turning off its feature and whatever depends on it.
  */
 static int offloads_off(const char *dev, struct tc_error *err)
 {
@@ -573,7 +575,7 @@ static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
 	if (veth_create(test_nl, cfg, ns->wire_fd, err) < 0 ||
 	    link_get(test_nl, cfg->dev_name, &dev, err) < 0 ||
 	    link_get(wire_nl, cfg->wire_name, &wire, err) < 0 ||
-	    offloads_off(cfg->dev_name, err) < 0 ||
+	    (cfg->no_tso && offloads_off(cfg->dev_name, err) < 0) ||
 	    link_up(test_nl, "lo", err) < 0 ||
 	    link_up(test_nl, cfg->dev_name, err) < 0 ||
 	    link_up(wire_nl, cfg->wire_name, err) < 0 ||

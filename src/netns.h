@@ -33,6 +33,7 @@
 #ifndef TC_NETNS_H
 #define TC_NETNS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct tc_error;
@@ -46,6 +47,7 @@ struct tc_netns_config {
 	const char *remote_ip;	/* "192.0.2.1" */
 	int remote_prefix;	/* 24: the route covers remote_ip/remote_prefix */
 	int mtu;		/* both veth ends; 0: leave the default (1500) */
+	bool no_tso;		/* turn TSO and tx checksumming off on dev */
 };
 
 struct tc_netns;
