@@ -109,7 +109,7 @@ static int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 
 /* ---- checksum ---- */
 
-enum { PROTO_TCP_PSEUDO = 6, PROTO_ICMPV6 = 58 };
+enum { PROTO_TCP_PSEUDO = 6, PROTO_UDP_PSEUDO = 17, PROTO_ICMPV6 = 58 };
 
 uint16_t tc_inet_csum(const void *buf, size_t len)
 {
@@ -164,6 +164,15 @@ uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 			   tcp, len);
 }
 
+uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *udp, size_t len)
+{
+	uint16_t c = pseudo_csum(ip_version == 6 ? 16 : 4, src, dst, PROTO_UDP_PSEUDO,
+				 udp, len);
+
+	return c ? c : 0xffff;	/* RFC 768: a computed 0 is sent as all ones */
+}
+
 /* ---- decoding frames ---- */
 
 enum {
@@ -174,6 +183,8 @@ enum {
 	IPV6_HLEN = 40,
 	TCP_MIN_HLEN = 20,
 	PROTO_TCP = 6,
+	PROTO_UDP = 17,
+	UDP_HLEN = 8,
 };
 
 /* Every decoding failure is a verification failure: the kernel sent it. */
@@ -211,6 +222,38 @@ static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 	seg->payload_len = (uint32_t)cur_left(c);
 	seg->payload_zero = true;
 	while (cur_left(c) > 0) {
+		uint8_t b;
+
+		if (cur_u8(c, &b) < 0)
+			break;
+		if (b) {
+			seg->payload_zero = false;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* A UDP datagram: its ports and payload (the UDP checksum is not judged,
+ * as the TCP one is not). */
+static int decode_udp(struct cursor *c, struct tc_segment *seg,
+		      struct tc_error *err)
+{
+	size_t avail = cur_left(c);
+	uint16_t ulen, csum;
+
+	if (avail < UDP_HLEN)
+		return verr(err, "truncated UDP header (%zu bytes)", avail);
+	if (cur_be16(c, &seg->sport) < 0 || cur_be16(c, &seg->dport) < 0 ||
+	    cur_be16(c, &ulen) < 0 || cur_be16(c, &csum) < 0)
+		return verr(err, "truncated UDP header (%zu bytes)", avail);
+	if (ulen < UDP_HLEN || ulen > avail)
+		return verr(err, "bad UDP length %u (%zu bytes after the IP header)",
+			    ulen, avail);
+	seg->csum = csum;
+	seg->payload_len = ulen - UDP_HLEN;
+	seg->payload_zero = true;
+	for (size_t i = 0; i < seg->payload_len; i++) {
 		uint8_t b;
 
 		if (cur_u8(c, &b) < 0)
@@ -265,14 +308,14 @@ static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "IPv4 fragment (offset %u%s) not supported",
 			    (unsigned)(frag & 0x1fff) * 8,
 			    frag & 0x2000 ? ", more fragments" : "");
-	if (proto != PROTO_TCP)
-		return verr(err, "not a TCP segment (protocol %u)", proto);
+	if (proto != PROTO_TCP && proto != PROTO_UDP)
+		return verr(err, "not a TCP segment or UDP datagram (protocol %u)", proto);
 
 	/* Skip IP options, then take exactly the IP payload. */
 	if (cur_skip(c, (size_t)seg->ip_hl - IPV4_MIN_HLEN) < 0 ||
 	    cur_sub(c, (size_t)seg->ip_total_len - seg->ip_hl, &tcp) < 0)
 		return verr(err, "truncated IPv4 packet (%zu bytes)", len);
-	return decode_tcp(&tcp, seg, err);
+	return proto == PROTO_UDP ? decode_udp(&tcp, seg, err) : decode_tcp(&tcp, seg, err);
 }
 
 /* IPv6 next-header values that are extension headers (RFC 8200 §4, IANA). */
@@ -321,11 +364,11 @@ static int decode_ipv6(struct cursor *c, struct tc_segment *seg,
 	if (nh != PROTO_TCP && ipv6_is_ext(nh))
 		return verr(err, "unsupported IPv6 extension header (next header %u)",
 			    nh);
-	if (nh != PROTO_TCP)
-		return verr(err, "not a TCP segment (protocol %u)", nh);
+	if (nh != PROTO_TCP && nh != PROTO_UDP)
+		return verr(err, "not a TCP segment or UDP datagram (protocol %u)", nh);
 	if (cur_sub(c, plen, &tcp) < 0)
 		return verr(err, "truncated IPv6 packet (%zu bytes)", len);
-	return decode_tcp(&tcp, seg, err);
+	return nh == PROTO_UDP ? decode_udp(&tcp, seg, err) : decode_tcp(&tcp, seg, err);
 }
 
 /* Decode from c; want is 4, 6, or 0 for "whatever the version says". */
@@ -831,6 +874,13 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	pkt->urg = seg->urg;
 	pkt->sport = seg->sport;
 	pkt->dport = seg->dport;
+	if (seg->ip_proto == PROTO_UDP) {
+		pkt->l4 = TC_L4_UDP;
+		pkt->flags = 0;
+		pkt->has_ack = pkt->has_win = pkt->has_urg = false;
+		pkt->seq_start = pkt->seq_end = 0;
+		return 0;
+	}
 	pkt->has_options = true;
 	return tc_options_decode(seg->opts, seg->opts_len, pkt->options,
 				 TC_MAX_OPTIONS, &pkt->n_options, err);

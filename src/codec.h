@@ -117,6 +117,11 @@ uint16_t tc_inet_csum(const void *buf, size_t len);
 uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 		     const uint8_t *tcp, size_t len);
 
+/* The same for a UDP datagram (header and payload, its checksum field
+ * zero): the value to store, 0xffff for a computed 0 (RFC 768). */
+uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *udp, size_t len);
+
 /*
  * An ICMPv4 error message (RFC 792) quoting a TCP segment the kernel sent,
  * into buf (cap bytes): type and code; the next-hop MTU in bytes 6-7 when

@@ -38,6 +38,7 @@
 struct conn {
 	uint16_t local_port;	/* 0: not known yet */
 	uint16_t remote_port;
+	bool udp;		/* a SOCK_DGRAM socket: its datagrams, not segments */
 	bool listener;		/* listen() ran: the next inbound SYN opens a child */
 	bool opened;		/* connect() ran, or a SYN opened it: a second
 				 * connect() before connect(AF_UNSPEC) keeps
@@ -329,8 +330,14 @@ static void on_fd(void *arg, int live_fd, enum tc_fd_origin origin,
 	/* A new socket() or accept() becomes the socket under test; a new
 	 * socket() also starts a new connection. */
 	e->sut_fd = live_fd;
-	if (origin == TC_FD_SOCKET)
+	if (origin == TC_FD_SOCKET) {
+		int proto = 0;
+		socklen_t len = sizeof(proto);
+
 		memset(&e->conn, 0, sizeof(e->conn));
+		e->conn.udp = getsockopt(live_fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
+			      proto == IPPROTO_UDP;
+	}
 	pthread_mutex_unlock(&e->conn_lock);
 }
 
@@ -418,8 +425,12 @@ static bool seg_matches(struct engine *e, const struct tc_segment *seg,
 	    memcmp(seg->src, e->local_ip, alen) || memcmp(seg->dst, e->remote_ip, alen))
 		return false;
 	pthread_mutex_lock(&e->conn_lock);
-	if (!e->conn.local_port) {
-		ok = (seg->flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN &&
+	if (seg->ip_proto != (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP)) {
+		ok = false;
+	} else if (!e->conn.local_port) {
+		/* An active open: the kernel's SYN, or a UDP socket's first
+		 * datagram, toward the connect port. */
+		ok = (e->conn.udp || (seg->flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN) &&
 		     seg->dport == e->cfg->connect_port &&
 		     ts >= e->conn.connect_ns;
 		if (ok) {
@@ -740,7 +751,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	}
 
 	/* Aggregate GSO/TSO fragments until their payloads add up. */
-	while (!e->cfg->strict_segments && seg.payload_len > 0 &&
+	while (!e->cfg->strict_segments && exp->l4 == TC_L4_TCP && seg.payload_len > 0 &&
 	       seg.payload_len < exp->payload_len) {
 		uint32_t first_len = seg.payload_len / (uint32_t)n_frags;
 
@@ -914,6 +925,9 @@ static int check_icmp(struct engine *e, struct tc_error *err)
 		if (ev->type != TC_EVENT_PACKET || ev->u.packet->l4 != TC_L4_ICMP)
 			continue;
 		p = ev->u.packet;
+		if (p->dir == TC_DIR_OUTBOUND)
+			return fail_at(e, err, ev, TC_ERR_SCRIPT,
+				       "outbound ICMP lines are not supported yet (only '<' ICMP lines)");
 		type = v6 ? p->icmp6_type : p->icmp_type;
 		code = v6 ? p->icmp6_code : p->icmp_code;
 		if (type < 0 && p->icmp_code_name[0])
@@ -936,6 +950,38 @@ static int check_icmp(struct engine *e, struct tc_error *err)
 	return 0;
 }
 
+/* A UDP datagram toward the socket under test (or toward the bind port,
+ * from the remote port, before there is a connection). */
+static int inbound_udp(struct engine *e, const struct tc_event *ev,
+		       struct tc_error *err)
+{
+	const struct tc_packet *p = ev->u.packet;
+	struct conn *c = &e->conn;
+	struct tc_wire_tcp w;
+	uint16_t sport, dport;
+	int64_t sent;
+
+	pthread_mutex_lock(&e->conn_lock);
+	if (!c->local_port) {
+		c->local_port = (uint16_t)e->cfg->bind_port;
+		c->remote_port = (uint16_t)e->cfg->remote_port;
+	}
+	sport = p->has_ports ? p->sport : c->remote_port;
+	dport = p->has_ports ? p->dport : c->local_port;
+	pthread_mutex_unlock(&e->conn_lock);
+
+	wire_ip(e, p, &w);
+	if (tc_inject_udp(e->inj, &w, sport, dport, p->payload_len, &sent, err) < 0) {
+		err->file = e->s->path;
+		err->line = ev->line;
+		if (err->kind != TC_ERR_SCRIPT)
+			err->kind = TC_ERR_ENV;
+		return -1;
+	}
+	injected(e, p, sent);
+	return 0;
+}
+
 static int inbound_event(struct engine *e, const struct tc_event *ev,
 			 struct tc_error *err)
 {
@@ -948,9 +994,8 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 
 	if (p->l4 == TC_L4_ICMP)
 		return inbound_icmp(e, ev, err);
-	if (p->l4 != TC_L4_TCP)
-		return fail_at(e, err, ev, TC_ERR_SCRIPT,
-			       "inbound UDP packets are not supported yet");
+	if (p->l4 == TC_L4_UDP)
+		return inbound_udp(e, ev, err);
 
 	pthread_mutex_lock(&e->conn_lock);
 	if (!c->local_port) {
@@ -1043,6 +1088,62 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	return 0;
 }
 
+/*
+ * A call written without '...' runs here, in the engine's thread, as in
+ * packetdrill; if it blocks (a read() with nothing to read, an accept()
+ * with no connection), nothing else can happen, and packetdrill waits for
+ * ever.  We wait TC_CALL_LIMIT_S: a per-thread timer then interrupts it
+ * (a signal without SA_RESTART: the call fails with EINTR) and the line
+ * fails, saying so.
+ */
+#define TC_CALL_LIMIT_S 5
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid	/* glibc before 2.41 */
+#endif
+
+static volatile sig_atomic_t call_timer_fired;
+
+static void call_timer_handler(int sig)
+{
+	(void)sig;
+	call_timer_fired = 1;
+}
+
+static int exec_limited(struct engine *e, const struct tc_event *ev,
+			struct tc_error *err)
+{
+	struct sigevent sev;
+	struct sigaction sa;
+	struct itimerspec its = { .it_value = { .tv_sec = TC_CALL_LIMIT_S } };
+	timer_t t;
+	bool armed;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = call_timer_handler;	/* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGALRM;
+	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	call_timer_fired = 0;
+	armed = timer_create(CLOCK_MONOTONIC, &sev, &t) == 0 &&
+		timer_settime(t, 0, &its, NULL) == 0;
+	rc = tc_syscall_exec(&e->sys, ev->u.syscall, err);
+	if (armed)
+		timer_delete(t);
+	if (call_timer_fired) {
+		tc_error_set(err, TC_ERR_VERIFY,
+			     "runtime error in %s call: it blocked for %d s; a call written "
+			     "without '...' must return at once (a blocking one is written "
+			     "'+0...1 %s(...)')", ev->u.syscall->name, TC_CALL_LIMIT_S,
+			     ev->u.syscall->name);
+		return -1;
+	}
+	return rc;
+}
+
 static int syscall_event(struct engine *e, const struct tc_event *ev,
 			 int64_t due, int64_t script_us, struct tc_error *err)
 {
@@ -1055,7 +1156,7 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		 * for the same data. */
 		if (wait_idle(e, ev, due, err) < 0)
 			return -1;
-		rc = tc_syscall_exec(&e->sys, call, err);
+		rc = exec_limited(e, ev, err);
 		if (rc < 0) {
 			err->file = e->s->path;
 			err->line = ev->line;
@@ -1148,9 +1249,9 @@ static int open_wire(void *arg, struct tc_error *err)
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
 	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
-	/* Only the test's own traffic: on IPv6 this also leaves out the
-	 * kernel's neighbour discovery and MLD (ICMPv6). */
-	snprintf(filter, sizeof(filter), "%s and tcp and dst host %s",
+	/* Only the test's own traffic (TCP and UDP): on IPv6 this also
+	 * leaves out the kernel's neighbour discovery and MLD (ICMPv6). */
+	snprintf(filter, sizeof(filter), "%s and (tcp or udp) and dst host %s",
 		 e->wire_family == AF_INET6 ? "ip6" : "ip", r);
 	return tc_sniff_open("wire0", filter, &e->sn, err);
 }
@@ -1222,6 +1323,7 @@ static int setup(struct engine *e, struct tc_error *err)
 					     &e->sys.connect_addr);
 	e->sys.on_fd = on_fd;
 	e->sys.on_connect = on_connect;
+	e->sys.stop = &call_timer_fired;
 	e->sys.cb_arg = e;
 
 	for (int i = 0; i < e->cfg->n_sysctls; i++) {

@@ -397,6 +397,34 @@ int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
 		       icmp, (int)len, ts_ns, err);
 }
 
+int tc_inject_udp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		  uint16_t sport, uint16_t dport, uint32_t payload_len,
+		  int64_t *ts_ns, struct tc_error *err)
+{
+	size_t len = 8 + (size_t)payload_len;
+	uint8_t *u;
+	int rc;
+
+	if (len > TCP_MAX_LEN)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "a UDP datagram of %u bytes does not fit in an IP packet",
+				    payload_len);
+	u = calloc(1, len);
+	if (!u)
+		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, (uint16_t)len);
+	if (ip->ipv6)
+		put16(u + 6, tc_udp_csum(6, ip->src6, ip->dst6, u, len));
+	else
+		put16(u + 6, tc_udp_csum(4, (const uint8_t *)&ip->src_ip,
+					 (const uint8_t *)&ip->dst_ip, u, len));
+	rc = send_ip(inj, ip, IPPROTO_UDP, u, (int)len, ts_ns, err);
+	free(u);
+	return rc;
+}
+
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len)
 {
 	*len = inj->frame_len;

@@ -58,6 +58,13 @@ int tc_inject_icmp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
 		   const uint8_t *icmp, size_t len, int64_t *ts_ns,
 		   struct tc_error *err);
 
+/* Send a UDP datagram sport > dport with payload_len zero bytes, in an IP
+ * header made from ip's Ethernet and IP fields.  As tc_inject_tcp()
+ * otherwise. */
+int tc_inject_udp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
+		  uint16_t sport, uint16_t dport, uint32_t payload_len,
+		  int64_t *ts_ns, struct tc_error *err);
+
 /* The bytes of the last frame tc_inject_tcp() or tc_inject_icmp() sent (for pcap output),
  * owned by inj and valid until its next call; NULL (*len 0) before any. */
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len);

@@ -627,7 +627,8 @@ static int finish_fd(struct run *r, enum tc_fd_origin origin, bool is_socket)
 	do { \
 		errno = 0; \
 		(r)->ret = (long)(expr); \
-	} while ((r)->ret == -1 && errno == EINTR); \
+	} while ((r)->ret == -1 && errno == EINTR && \
+		 !((r)->ctx->stop && *(r)->ctx->stop)); \
 	(r)->err_no = (r)->ret == -1 ? errno : 0; \
 } while (0)
 

@@ -18,6 +18,7 @@
 #define TC_SYSCALLS_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -62,6 +63,10 @@ struct tc_sys_ctx {
 	 * the engine can expect the kernel's SYN from a new local port.
 	 * May be NULL. */
 	void (*on_connect)(void *arg, int live_fd, bool disconnect);
+	/* When set and non-zero, a call interrupted by a signal (EINTR) is
+	 * not retried: the engine's limit on a call that blocks.  May be
+	 * NULL. */
+	volatile sig_atomic_t *stop;
 	void *cb_arg;
 
 	/* recvmsg() SCM_TIMESTAMPING checks: CLOCK_REALTIME at script time 0

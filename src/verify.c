@@ -294,18 +294,10 @@ static uint32_t live_ack(const struct tc_conn_map *m, const struct tc_segment *s
 	return tc_map_out_ack(m, seg->flags & TC_TH_SYN, seg->ack);
 }
 
-int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
-		       const struct tc_segment *act,
-		       const struct tc_verify_opts *vo, struct tc_mismatch *mm)
+/* The IP-level marks a line gives: ECN bits, TOS, TTL (hop limit). */
+static int ip_fields(const struct tc_packet *exp, const struct tc_segment *act,
+		     struct tc_mismatch *mm)
 {
-	bool syn = act->flags & TC_TH_SYN;
-	uint32_t exp_ack = exp->has_ack ? exp->ack : 0;
-
-	memset(mm, 0, sizeof(*mm));
-	if (act->ip_version == 4 && !act->ip_csum_ok)
-		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
-	if (act->ip_proto != 6)
-		return mismatch_u(mm, "protocol", 6, act->ip_proto);
 	if (exp->ecn >= 0) {
 		int live_ecn = act->tos & 3;
 		bool ok = exp->ecn == TC_ECN_ECT01 ?
@@ -319,6 +311,34 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		return mismatch_u(mm, "tos", (unsigned)exp->tos, act->tos);
 	if (exp->ttl >= 0 && act->ttl != exp->ttl)
 		return mismatch_u(mm, "ttl", (unsigned)exp->ttl, act->ttl);
+	return 0;
+}
+
+int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
+		       const struct tc_segment *act,
+		       const struct tc_verify_opts *vo, struct tc_mismatch *mm)
+{
+	bool syn = act->flags & TC_TH_SYN;
+	uint32_t exp_ack = exp->has_ack ? exp->ack : 0;
+
+	memset(mm, 0, sizeof(*mm));
+	if (act->ip_version == 4 && !act->ip_csum_ok)
+		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
+	if (act->ip_proto != (exp->l4 == TC_L4_UDP ? 17 : 6))
+		return mismatch(mm, "protocol", exp->l4 == TC_L4_UDP ? "UDP" : "TCP",
+				act->ip_proto == 6 ? "TCP" : act->ip_proto == 17 ? "UDP" : "other");
+	if (ip_fields(exp, act, mm))
+		return 1;
+	if (exp->l4 == TC_L4_UDP) {
+		/* A datagram: its length and its (zero) payload; the ports
+		 * chose the socket. */
+		if (act->payload_len != exp->payload_len)
+			return mismatch_u(mm, "payload length", exp->payload_len,
+					  act->payload_len);
+		if (!act->payload_zero)
+			return mismatch(mm, "payload", "zero bytes", "non-zero bytes");
+		return 0;
+	}
 	if (act->flags != exp->flags)
 		return mismatch_flags(mm, exp->flags, act->flags);
 	if (syn && !m->local_known) {
@@ -371,6 +391,10 @@ void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 
 	if (tc_segment_to_packet(seg, &p, &err) < 0) {
 		strbuf_addf(out, "(%s)", err.msg);
+		return;
+	}
+	if (p.l4 == TC_L4_UDP) {
+		tc_packet_format(&p, out);
 		return;
 	}
 	p.seq_start = tc_map_out_seq(m, syn, seg->seq);

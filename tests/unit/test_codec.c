@@ -607,13 +607,39 @@ static void test_codec__not_tcp(void)
 {
 	uint8_t g[sizeof(ipv6_syn_frame)];
 
-	CHECK_STR(decode_msg(udp_frame, sizeof(udp_frame), true),
-		  "not a TCP segment (protocol 17)");
 	memcpy(g, ipv6_syn_frame, sizeof(g));
-	g[ETH + 6] = 17;
-	CHECK_STR(decode_msg(g, sizeof(g), true), "not a TCP segment (protocol 17)");
 	g[ETH + 6] = 58;
-	CHECK_STR(decode_msg(g, sizeof(g), true), "not a TCP segment (protocol 58)");
+	CHECK_STR(decode_msg(g, sizeof(g), true),
+		  "not a TCP segment or UDP datagram (protocol 58)");
+	g[ETH + 6] = 1;
+	CHECK_STR(decode_msg(g, sizeof(g), true),
+		  "not a TCP segment or UDP datagram (protocol 1)");
+}
+
+/* A UDP datagram decodes to its ports and payload; a UDP length that
+ * does not fit the IP payload is malformed. */
+static void test_codec__udp(void)
+{
+	struct tc_segment seg;
+	struct tc_error err;
+	uint8_t f[sizeof(udp_frame)];
+
+	CHECK_INT(tc_decode_ether(udp_frame, sizeof(udp_frame), &seg, &err), 0);
+	CHECK_INT(seg.ip_proto, 17);
+	CHECK_INT(seg.sport, 53);
+	CHECK_INT(seg.dport, 53);
+	CHECK_INT(seg.payload_len, 4);
+	CHECK(!seg.payload_zero);
+	memcpy(f, udp_frame, sizeof(f));
+	f[sizeof(f) - 4] = f[sizeof(f) - 3] = f[sizeof(f) - 2] = f[sizeof(f) - 1] = 0;
+	CHECK_INT(tc_decode_ether(f, sizeof(f), &seg, &err), 0);
+	CHECK(seg.payload_zero);
+	f[ETH + 20 + 5] = 13;	/* UDP length 13 > 12 bytes */
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "bad UDP length 13 (12 bytes after the IP header)");
+	f[ETH + 20 + 5] = 7;
+	CHECK_STR(decode_msg(f, sizeof(f), true),
+		  "bad UDP length 7 (12 bytes after the IP header)");
 }
 
 static void test_codec__ipv6_extension_header(void)
@@ -927,6 +953,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__bad_ipv4_total_length),
 	TAP_TEST(test_codec__bad_ip_version),
 	TAP_TEST(test_codec__not_tcp),
+	TAP_TEST(test_codec__udp),
 	TAP_TEST(test_codec__ipv6_extension_header),
 	TAP_TEST(test_codec__ipv4_fragment),
 	TAP_TEST(test_codec__unknown_ethertype),
