@@ -190,6 +190,17 @@ enum {
 /* Every decoding failure is a verification failure: the kernel sent it. */
 #define verr(err, ...) tc_error_set((err), TC_ERR_VERIFY, __VA_ARGS__)
 
+/* Whether the next n bytes at c (as many as there are) are all zero. */
+static bool all_zero(struct cursor *c, size_t n)
+{
+	uint8_t b;
+
+	for (size_t i = 0; i < n && cur_u8(c, &b) == 0; i++)
+		if (b)
+			return false;
+	return true;
+}
+
 /* The TCP header and payload: c covers exactly the IP payload. */
 static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 		      struct tc_error *err)
@@ -220,17 +231,7 @@ static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "truncated TCP options");
 
 	seg->payload_len = (uint32_t)cur_left(c);
-	seg->payload_zero = true;
-	while (cur_left(c) > 0) {
-		uint8_t b;
-
-		if (cur_u8(c, &b) < 0)
-			break;
-		if (b) {
-			seg->payload_zero = false;
-			break;
-		}
-	}
+	seg->payload_zero = all_zero(c, seg->payload_len);
 	return 0;
 }
 
@@ -252,17 +253,7 @@ static int decode_udp(struct cursor *c, struct tc_segment *seg,
 			    ulen, avail);
 	seg->csum = csum;
 	seg->payload_len = ulen - UDP_HLEN;
-	seg->payload_zero = true;
-	for (size_t i = 0; i < seg->payload_len; i++) {
-		uint8_t b;
-
-		if (cur_u8(c, &b) < 0)
-			break;
-		if (b) {
-			seg->payload_zero = false;
-			break;
-		}
-	}
+	seg->payload_zero = all_zero(c, seg->payload_len);
 	return 0;
 }
 

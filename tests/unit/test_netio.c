@@ -49,17 +49,13 @@ static const struct tc_netns_config cfg = {
 
 /* tun0 without TSO and tx checksumming (--no_tso): what a NIC without
  * offloads puts on the cable. */
-static const struct tc_netns_config cfg_no_tso = {
-	.dev_name = "tun0",
-	.wire_name = "wire0",
-	.family = AF_INET,
-	.local_ip = LOCAL_IP,
-	.local_prefix = 16,
-	.remote_ip = REMOTE_IP,
-	.remote_prefix = 24,
-	.mtu = 0,
-	.no_tso = true,
-};
+static struct tc_netns_config no_tso(void)
+{
+	struct tc_netns_config c = cfg;
+
+	c.no_tso = true;
+	return c;
+}
 
 /* <mss 1460,sackOK,nop,nop,nop,wscale 7> */
 static const uint8_t syn_opts[] = {
@@ -505,6 +501,7 @@ static void test_netio__open_makes_links_addresses_route_neighbour(void)
 
 static void handshake_body(void)
 {
+	const struct tc_netns_config c_no_tso = no_tso();
 	struct tc_netns *ns = NULL;
 	struct wire w = { .filter = "tcp" };
 	struct tc_error err;
@@ -518,7 +515,7 @@ static void handshake_body(void)
 	int lfd, afd, rc;
 
 	tc_error_clear(&err);
-	if (tc_netns_open(&cfg_no_tso, &ns, &err) < 0 ||
+	if (tc_netns_open(&c_no_tso, &ns, &err) < 0 ||
 	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0) {
 		print_err(&err);
 		CHECK(!"open");
@@ -599,6 +596,7 @@ static bool bulk_tso;
 
 static void bulk_body(void)
 {
+	const struct tc_netns_config c_no_tso = no_tso();
 	static uint8_t data[100000];
 	struct tc_netns *ns = NULL;
 	struct wire w = { .filter = "tcp and src port 8080" };
@@ -610,7 +608,7 @@ static void bulk_body(void)
 	int lfd, afd, frames = 0, bad = 0, sub_us = 0;
 
 	tc_error_clear(&err);
-	if (tc_netns_open(bulk_tso ? &cfg : &cfg_no_tso, &ns, &err) < 0 ||
+	if (tc_netns_open(bulk_tso ? &cfg : &c_no_tso, &ns, &err) < 0 ||
 	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0) {
 		print_err(&err);
 		CHECK(!"open");
