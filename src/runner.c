@@ -307,18 +307,35 @@ static struct tc_prep *prep_of(const struct tc_suite *s, const struct tc_case *c
 }
 
 /*
- * The definitions google's run_all.py gives each variant (the kernel
- * selftests' ksft_runner.sh gives the CMSG ones too), so that the
+ * The definitions google's run_all.py gives each variant (and the kernel
+ * selftests' ksft_runner.sh, which adds TFO_COOKIE_ZERO), so that the
  * corpora's scripts parse as they do there.  A -D on the command line
  * overrides them.
  */
-static const char *const variant_defines[N_IP_SLOTS][5] = {
-	[1] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
-		"CMSG_LEVEL_IP=SOL_IP", "CMSG_TYPE_RECVERR=IP_RECVERR", NULL },
-	[2] = { "TFO_COOKIE=3021b9d889017eeb", "CODE=host_unreachable",
+static const char *const variant_defines[N_IP_SLOTS][6] = {
+	[1] = { "TFO_COOKIE=3021b9d889017eeb", "TFO_COOKIE_ZERO=b7c12350a90dc8f5",
+		"CODE=host_unreachable", "CMSG_LEVEL_IP=SOL_IP",
+		"CMSG_TYPE_RECVERR=IP_RECVERR", NULL },
+	[2] = { "TFO_COOKIE=3021b9d889017eeb", "TFO_COOKIE_ZERO=b7c12350a90dc8f5",
+		"CODE=host_unreachable", "CMSG_LEVEL_IP=SOL_IPV6",
+		"CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+	[3] = { "TFO_COOKIE=c1d1e9742a47a9bc", "TFO_COOKIE_ZERO=82af1a8f9a205c34",
 		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
-	[3] = { "TFO_COOKIE=c1d1e9742a47a9bc",
-		"CMSG_LEVEL_IP=SOL_IPV6", "CMSG_TYPE_RECVERR=IPV6_RECVERR", NULL },
+};
+
+/*
+ * And the addresses both runners give on the command line, so after a
+ * script's own option lines (a script that names other addresses is
+ * overridden there too, and so here): the TFO cookies above are for these.
+ */
+static const char *const variant_addresses[N_IP_SLOTS][4][2] = {
+	[1] = { { "local_ip", "192.168.0.1" }, { "gateway_ip", "192.168.0.1" },
+		{ "netmask_ip", "255.255.0.0" }, { "remote_ip", "192.0.2.1" } },
+	[2] = { { "local_ip", "192.168.0.1" }, { "gateway_ip", "192.168.0.1" },
+		{ "netmask_ip", "255.255.0.0" }, { "remote_ip", "192.0.2.1" } },
+	[3] = { { "local_ip", "fd3d:0a0b:17d6::1" },
+		{ "gateway_ip", "fd3d:0a0b:17d6:8888::1" },
+		{ "remote_ip", "fd3d:fa7b:d17d::1" }, { NULL, NULL } },
 };
 
 static void prep_script(struct tc_suite *s, const struct tc_case *c,
@@ -552,10 +569,16 @@ static int case_config(const struct run *r, const struct tc_case *c,
 	if (tc_config_apply_script(cfg, p->script, err) < 0)
 		goto fail;
 	if (v) {
+		int slot = ip_slot(v);
+
 		if (tc_config_set(cfg, "ip_version", tc_ip_version_name(v), err) < 0)
 			goto fail;
 		if (v == TC_IPV6)
 			cfg->mtu = 1520;
+		for (int k = 0; k < 4 && variant_addresses[slot][k][0]; k++)
+			if (tc_config_set(cfg, variant_addresses[slot][k][0],
+					  variant_addresses[slot][k][1], err) < 0)
+				goto fail;
 	}
 	for (int k = 0; k < r->o->n_opts; k++) {
 		if (tc_config_set(cfg, r->o->opts[k].name, r->o->opts[k].value, err) < 0) {
