@@ -1512,6 +1512,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err)
 {
 	struct engine *e = calloc(1, sizeof(*e));
+	char nstat_file[4096] = "";
 	int rc = -1;
 
 	if (!e)
@@ -1549,6 +1550,12 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		setenv("PACKETDRILL_PID", pid, 1);
 		setenv("TCPCONFORM_PID", pid, 1);
+		/* nstat keeps the counters it last showed in one file per user
+		 * (/tmp/.nstat.uUID): runs side by side would read each other's
+		 * deltas.  Each run gets its own, removed at the end. */
+		snprintf(nstat_file, sizeof(nstat_file), "%s/tcpconform-nstat.%s",
+			 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", pid);
+		setenv("NSTAT_HISTORY", nstat_file, 1);
 	}
 
 	if (script->init_command) {
@@ -1584,6 +1591,8 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		rc = -1;
 	}
 out:
+	if (nstat_file[0])
+		unlink(nstat_file);
 	tc_code_release(&e->code);
 	if (teardown(e)) {
 		pthread_mutex_destroy(&e->conn_lock);
