@@ -184,6 +184,8 @@ enum {
 	TCP_MIN_HLEN = 20,
 	PROTO_TCP = 6,
 	PROTO_UDP = 17,
+	PROTO_ICMP = 1,
+	PROTO_ICMP6 = 58,
 	UDP_HLEN = 8,
 };
 
@@ -257,6 +259,51 @@ static int decode_udp(struct cursor *c, struct tc_segment *seg,
 	return 0;
 }
 
+/*
+ * An ICMP or ICMPv6 message: type, code, the MTU of frag_needed (v4 type 3
+ * code 4: bytes 6-7) or packet_too_big (v6 type 2: bytes 4-7), and for an
+ * error message the transport ports of the packet it quotes.
+ */
+static int decode_icmp(struct cursor *c, bool v6, struct tc_segment *seg,
+		       struct tc_error *err)
+{
+	uint8_t type, code, q[48];
+	uint16_t csum;
+	uint32_t rest;
+	size_t qlen, ihl;
+
+	if (cur_u8(c, &type) < 0 || cur_u8(c, &code) < 0 || cur_be16(c, &csum) < 0 ||
+	    cur_be32(c, &rest) < 0)
+		return verr(err, "truncated ICMP header");
+	seg->icmp_type = type;
+	seg->icmp_code = code;
+	seg->csum = csum;
+	if (!v6 && type == 3 && code == 4)
+		seg->icmp_mtu = rest & 0xffff;
+	else if (v6 && type == 2)
+		seg->icmp_mtu = rest;
+	seg->payload_len = (uint32_t)cur_left(c);
+	/* The quoted packet: an error type (v4: 3, 4, 5, 11, 12; v6: 1-4). */
+	if (v6 ? type < 1 || type > 4 : type != 3 && type != 11 && type != 12 &&
+	    type != 4 && type != 5)
+		return 0;
+	qlen = cur_left(c) < sizeof(q) ? cur_left(c) : sizeof(q);
+	if (cur_bytes(c, q, qlen) < 0)
+		return 0;
+	if (v6 && qlen >= 40 + 4) {
+		seg->icmp_quoted_proto = q[6];
+		ihl = 40;
+	} else if (!v6 && qlen >= 20 && (q[0] >> 4) == 4 &&
+		   qlen >= (ihl = (size_t)(q[0] & 15) * 4) + 4) {
+		seg->icmp_quoted_proto = q[9];
+	} else {
+		return 0;
+	}
+	seg->sport = (uint16_t)(q[ihl] << 8 | q[ihl + 1]);
+	seg->dport = (uint16_t)(q[ihl + 2] << 8 | q[ihl + 3]);
+	return 0;
+}
+
 static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 		       struct tc_error *err)
 {
@@ -299,14 +346,17 @@ static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "IPv4 fragment (offset %u%s) not supported",
 			    (unsigned)(frag & 0x1fff) * 8,
 			    frag & 0x2000 ? ", more fragments" : "");
-	if (proto != PROTO_TCP && proto != PROTO_UDP)
-		return verr(err, "not a TCP segment or UDP datagram (protocol %u)", proto);
+	if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_ICMP)
+		return verr(err, "not a TCP segment, UDP datagram or ICMP message (protocol %u)",
+			    proto);
 
 	/* Skip IP options, then take exactly the IP payload. */
 	if (cur_skip(c, (size_t)seg->ip_hl - IPV4_MIN_HLEN) < 0 ||
 	    cur_sub(c, (size_t)seg->ip_total_len - seg->ip_hl, &tcp) < 0)
 		return verr(err, "truncated IPv4 packet (%zu bytes)", len);
-	return proto == PROTO_UDP ? decode_udp(&tcp, seg, err) : decode_tcp(&tcp, seg, err);
+	return proto == PROTO_UDP ? decode_udp(&tcp, seg, err) :
+	       proto == PROTO_ICMP ? decode_icmp(&tcp, false, seg, err) :
+	       decode_tcp(&tcp, seg, err);
 }
 
 /* IPv6 next-header values that are extension headers (RFC 8200 §4, IANA). */
@@ -355,11 +405,14 @@ static int decode_ipv6(struct cursor *c, struct tc_segment *seg,
 	if (nh != PROTO_TCP && ipv6_is_ext(nh))
 		return verr(err, "unsupported IPv6 extension header (next header %u)",
 			    nh);
-	if (nh != PROTO_TCP && nh != PROTO_UDP)
-		return verr(err, "not a TCP segment or UDP datagram (protocol %u)", nh);
+	if (nh != PROTO_TCP && nh != PROTO_UDP && nh != PROTO_ICMP6)
+		return verr(err, "not a TCP segment, UDP datagram or ICMP message (protocol %u)",
+			    nh);
 	if (cur_sub(c, plen, &tcp) < 0)
 		return verr(err, "truncated IPv6 packet (%zu bytes)", len);
-	return nh == PROTO_UDP ? decode_udp(&tcp, seg, err) : decode_tcp(&tcp, seg, err);
+	return nh == PROTO_UDP ? decode_udp(&tcp, seg, err) :
+	       nh == PROTO_ICMP6 ? decode_icmp(&tcp, true, seg, err) :
+	       decode_tcp(&tcp, seg, err);
 }
 
 /* Decode from c; want is 4, 6, or 0 for "whatever the version says". */
@@ -813,6 +866,14 @@ void tc_packet_format(const struct tc_packet *p, struct strbuf *out)
 			strbuf_addf(out, "udp (%u)", p->payload_len);
 		return;
 	}
+	if (p->l4 == TC_L4_ICMP && p->icmp_type_name[0]) {
+		strbuf_addf(out, "icmp %s", p->icmp_type_name);
+		if (p->icmp_code_name[0])
+			strbuf_addf(out, " %s", p->icmp_code_name);
+		if (p->icmp_mtu >= 0)
+			strbuf_addf(out, " mtu %d", p->icmp_mtu);
+		return;
+	}
 	if (p->l4 == TC_L4_ICMP) {
 		strbuf_addf(out, "icmp type_%d code_%d", p->icmp_type, p->icmp_code);
 		if (p->icmp_mtu >= 0)
@@ -865,6 +926,15 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	pkt->urg = seg->urg;
 	pkt->sport = seg->sport;
 	pkt->dport = seg->dport;
+	if (seg->ip_proto == PROTO_ICMP || seg->ip_proto == PROTO_ICMP6) {
+		pkt->l4 = TC_L4_ICMP;
+		pkt->flags = 0;
+		pkt->has_ack = pkt->has_win = pkt->has_urg = pkt->has_ports = false;
+		pkt->icmp_type = seg->icmp_type;
+		pkt->icmp_code = seg->icmp_code;
+		pkt->icmp_mtu = seg->icmp_mtu ? (int)seg->icmp_mtu : -1;
+		return 0;
+	}
 	if (seg->ip_proto == PROTO_UDP) {
 		pkt->l4 = TC_L4_UDP;
 		pkt->flags = 0;

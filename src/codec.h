@@ -46,6 +46,13 @@ struct tc_segment {
 	uint8_t opts_len;
 	uint32_t payload_len;
 	bool payload_zero;	/* every payload byte is 0 */
+
+	/* ICMP (ip_proto 1) or ICMPv6 (58): type and code, the MTU of a
+	 * frag_needed or packet_too_big (else 0), and the ports of the
+	 * quoted packet (its sport, dport: sport, dport above hold them). */
+	int icmp_type, icmp_code;
+	uint32_t icmp_mtu;
+	uint8_t icmp_quoted_proto;	/* 0: no transport header quoted */
 };
 
 /*

@@ -425,7 +425,13 @@ static bool seg_matches(struct engine *e, const struct tc_segment *seg,
 	    memcmp(seg->src, e->local_ip, alen) || memcmp(seg->dst, e->remote_ip, alen))
 		return false;
 	pthread_mutex_lock(&e->conn_lock);
-	if (seg->ip_proto != (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP)) {
+	if (seg->ip_proto == IPPROTO_ICMP || seg->ip_proto == IPPROTO_ICMPV6) {
+		/* An ICMP error about a packet of the connection: the packet
+		 * it quotes came from the remote's port to ours. */
+		ok = seg->icmp_quoted_proto == (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP) &&
+		     e->conn.local_port && seg->sport == e->conn.remote_port &&
+		     seg->dport == e->conn.local_port;
+	} else if (seg->ip_proto != (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP)) {
 		ok = false;
 	} else if (!e->conn.local_port) {
 		/* An active open: the kernel's SYN, or a UDP socket's first
@@ -925,9 +931,6 @@ static int check_icmp(struct engine *e, struct tc_error *err)
 		if (ev->type != TC_EVENT_PACKET || ev->u.packet->l4 != TC_L4_ICMP)
 			continue;
 		p = ev->u.packet;
-		if (p->dir == TC_DIR_OUTBOUND)
-			return fail_at(e, err, ev, TC_ERR_SCRIPT,
-				       "outbound ICMP lines are not supported yet (only '<' ICMP lines)");
 		type = v6 ? p->icmp6_type : p->icmp_type;
 		code = v6 ? p->icmp6_code : p->icmp_code;
 		if (type < 0 && p->icmp_code_name[0])
@@ -1249,10 +1252,12 @@ static int open_wire(void *arg, struct tc_error *err)
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
 	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
-	/* Only the test's own traffic (TCP and UDP): on IPv6 this also
-	 * leaves out the kernel's neighbour discovery and MLD (ICMPv6). */
-	snprintf(filter, sizeof(filter), "%s and (tcp or udp) and dst host %s",
-		 e->wire_family == AF_INET6 ? "ip6" : "ip", r);
+	/* Only the test's own traffic: TCP, UDP and ICMP errors (ICMPv6
+	 * types below 128), which leaves out the kernel's neighbour
+	 * discovery and MLD. */
+	snprintf(filter, sizeof(filter), "%s and (tcp or udp or %s) and dst host %s",
+		 e->wire_family == AF_INET6 ? "ip6" : "ip",
+		 e->wire_family == AF_INET6 ? "(icmp6 and ip6[40] < 128)" : "icmp", r);
 	return tc_sniff_open("wire0", filter, &e->sn, err);
 }
 

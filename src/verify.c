@@ -324,11 +324,28 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 	memset(mm, 0, sizeof(*mm));
 	if (act->ip_version == 4 && !act->ip_csum_ok)
 		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
-	if (act->ip_proto != (exp->l4 == TC_L4_UDP ? 17 : 6))
-		return mismatch(mm, "protocol", exp->l4 == TC_L4_UDP ? "UDP" : "TCP",
-				act->ip_proto == 6 ? "TCP" : act->ip_proto == 17 ? "UDP" : "other");
+	if (exp->l4 == TC_L4_ICMP ? act->ip_proto != 1 && act->ip_proto != 58 :
+	    act->ip_proto != (exp->l4 == TC_L4_UDP ? 17 : 6))
+		return mismatch(mm, "protocol",
+				exp->l4 == TC_L4_UDP ? "UDP" : exp->l4 == TC_L4_ICMP ? "ICMP" : "TCP",
+				act->ip_proto == 6 ? "TCP" : act->ip_proto == 17 ? "UDP" :
+				act->ip_proto == 1 || act->ip_proto == 58 ? "ICMP" : "other");
 	if (ip_fields(exp, act, mm))
 		return 1;
+	if (exp->l4 == TC_L4_ICMP) {
+		/* Type and code as the wire's ICMP version names them; the
+		 * MTU when the line gives one. */
+		int type = act->ip_proto == 58 ? exp->icmp6_type : exp->icmp_type;
+		int code = act->ip_proto == 58 ? exp->icmp6_code : exp->icmp_code;
+
+		if (act->icmp_type != type)
+			return mismatch_u(mm, "icmp type", (unsigned)type, (unsigned)act->icmp_type);
+		if (code >= 0 && act->icmp_code != code)
+			return mismatch_u(mm, "icmp code", (unsigned)code, (unsigned)act->icmp_code);
+		if (exp->icmp_mtu >= 0 && act->icmp_mtu != (uint32_t)exp->icmp_mtu)
+			return mismatch_u(mm, "icmp mtu", (unsigned)exp->icmp_mtu, act->icmp_mtu);
+		return 0;
+	}
 	if (exp->l4 == TC_L4_UDP) {
 		/* A datagram: its length and its (zero) payload; the ports
 		 * chose the socket. */
@@ -393,7 +410,7 @@ void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 		strbuf_addf(out, "(%s)", err.msg);
 		return;
 	}
-	if (p.l4 == TC_L4_UDP) {
+	if (p.l4 != TC_L4_TCP) {
 		tc_packet_format(&p, out);
 		return;
 	}

@@ -608,12 +608,12 @@ static void test_codec__not_tcp(void)
 	uint8_t g[sizeof(ipv6_syn_frame)];
 
 	memcpy(g, ipv6_syn_frame, sizeof(g));
-	g[ETH + 6] = 58;
+	g[ETH + 6] = 2;
 	CHECK_STR(decode_msg(g, sizeof(g), true),
-		  "not a TCP segment or UDP datagram (protocol 58)");
-	g[ETH + 6] = 1;
+		  "not a TCP segment, UDP datagram or ICMP message (protocol 2)");
+	g[ETH + 6] = 1;	/* ICMP over IPv6 is not ICMPv6 */
 	CHECK_STR(decode_msg(g, sizeof(g), true),
-		  "not a TCP segment or UDP datagram (protocol 1)");
+		  "not a TCP segment, UDP datagram or ICMP message (protocol 1)");
 }
 
 /* A UDP datagram decodes to its ports and payload; a UDP length that
