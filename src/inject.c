@@ -60,6 +60,8 @@
 #define IP_MAX_LEN 65535
 #define TCP_MAX_LEN (IP_MAX_LEN - IP_HDR_LEN)
 #define TCP_MAX_LEN6 65535	/* an IPv6 payload without a jumbogram */
+#define NET_SKB_PAD 64		/* the kernel's headroom for received skbs */
+#define SKB_SHINFO_SIZE 320	/* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), x86-64 */
 
 struct tc_inject {
 	libnet_t *l;
@@ -230,6 +232,30 @@ static int build_tcp(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 }
 
 /*
+ * How much of a GSO frame of len bytes (Ethernet header included) goes in
+ * the skb's linear part: hdr_len, which packet_snd() takes as the linear
+ * size.  A tun device (packetdrill's) puts at most SKB_MAX_HEAD(NET_SKB_PAD)
+ * bytes of the IP packet there (a page less the pad and the shared info:
+ * 3712 on x86-64) and the rest in page frags; the same split here gives
+ * the kernel under test an skb of the same truesize (a 9000-byte segment:
+ * 12544 rather than 13120 with only the headers linear), and so the same
+ * receive-memory accounting, window growth and advertised windows.
+ * (Frames under a page the kernel makes linear whatever hdr_len says.)
+ */
+static size_t gso_linear(size_t len, size_t hdrs)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t max_head = (size_t)(page > 0 ? page : 4096) - NET_SKB_PAD - SKB_SHINFO_SIZE;
+	size_t ip_len = len - ETH_HDR_LEN;
+
+	if (ip_len > max_head)
+		ip_len = max_head;
+	if (ip_len < hdrs)
+		ip_len = hdrs;
+	return ETH_HDR_LEN + ip_len;
+}
+
+/*
  * Send frame (an Ethernet frame of IPv4 or IPv6 + TCP, l3_len bytes of IP
  * packet after ip_hdr_len bytes of IP header and tcp_hdr_len of TCP
  * header, carrying its full TCP checksum) as one GSO skb.  The frame's
@@ -262,7 +288,7 @@ static ssize_t send_gso(struct tc_inject *inj, uint8_t *frame, size_t len,
 	memset(&vh, 0, sizeof(vh));
 	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	vh.gso_type = ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-	vh.hdr_len = (uint16_t)(ETH_HDR_LEN + ip_hdr_len + tcp_hdr_len);
+	vh.hdr_len = (uint16_t)gso_linear(len, ip_hdr_len + tcp_hdr_len);
 	vh.gso_size = gso_size;
 	vh.csum_start = (uint16_t)(ETH_HDR_LEN + ip_hdr_len);
 	vh.csum_offset = 16;
