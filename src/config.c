@@ -56,7 +56,8 @@ static const struct opt options[] = {
 	  "address of the scripted remote end, optionally /prefix\n"
 	  "      (default 192.0.2.1/24; ipv6: 2001:db8::1/32)" },
 	{ "gateway_ip", OPT_ADDR, F(gateway_ip), 0, 0,
-	  "accepted; the route to the remote goes straight over tun0" },
+	  "the host route to the remote goes through it (default 192.168.0.1;\n"
+	  "      ipv6: fd3d:fa7b:d17d:8888::), as in packetdrill" },
 	{ "netmask_ip", OPT_SPECIAL, 0, 0, 0, 0,
 	  "netmask of the local IPv4 address (default 255.255.0.0; ignored for ipv6)" },
 	{ "bind_port", OPT_INT, F(bind_port), 1, 65535,

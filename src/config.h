@@ -55,7 +55,7 @@ struct tc_config {
 	int netmask_prefix;		/* --netmask_ip: 16 (IPv4 only) */
 	char remote_ip[64];		/* 192.0.2.1; IPv6: 2001:db8::1 */
 	int remote_prefix;		/* 24; IPv6: 32 */
-	char gateway_ip[64];		/* accepted; routes go straight over tun0 */
+	char gateway_ip[64];		/* the host route to the remote goes through it */
 	/* Which were given (by an option), and where in the script (line 0:
 	 * the command line): local_ip, remote_ip, gateway_ip, netmask_ip. */
 	struct tc_config_src {

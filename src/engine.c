@@ -1300,6 +1300,7 @@ static int setup(struct engine *e, struct tc_error *err)
 		.local_prefix = e->cfg->local_prefix,
 		.remote_ip = e->cfg->remote_ip,
 		.remote_prefix = e->cfg->remote_prefix,
+		.gateway_ip = e->cfg->gateway_ip,
 		.mtu = e->cfg->mtu,
 		.no_tso = e->cfg->no_tso,
 	};

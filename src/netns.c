@@ -237,15 +237,16 @@ static int link_get(struct nl *nl, const char *name, struct link_info *li,
 	return 0;
 }
 
-static int link_up(struct nl *nl, const char *name, struct tc_error *err)
+/* Bring a link up, with the other flags given (IFF_NOARP) set too. */
+static int link_up(struct nl *nl, const char *name, unsigned flags, struct tc_error *err)
 {
 	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWLINK, 0);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	char what[64];
 
 	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = IFF_UP | flags;
+	ifm->ifi_change = IFF_UP | flags;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	snprintf(what, sizeof(what), "cannot bring '%s' up", name);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
@@ -318,46 +319,35 @@ static int addr_add(struct nl *nl, int ifindex, const char *dev,
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
+/* A route to net/prefix over the device, through gw when it is given. */
 static int route_add(struct nl *nl, int ifindex, const char *dev,
-		     const struct ip *net, int prefix, struct tc_error *err)
+		     const struct ip *net, int prefix, const struct ip *gw,
+		     struct tc_error *err)
 {
 	/* REPLACE: the route may coincide with the address's own prefix
 	 * route, which is then ours instead (same device, same scope). */
 	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	char what[128], a[INET6_ADDRSTRLEN];
+	char what[192], a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN] = "";
 
 	rtm->rtm_family = (uint8_t)net->family;
 	rtm->rtm_dst_len = (uint8_t)prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT;
-	/* IPv6 routes have no scope of their own: universe, as ip(8) sends. */
-	rtm->rtm_scope = net->family == AF_INET6 ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	/* IPv6 routes have no scope of their own: universe, as ip(8) sends;
+	 * an IPv4 route through a gateway is universe too. */
+	rtm->rtm_scope = net->family == AF_INET6 || gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
 	if (prefix > 0)
 		mnl_attr_put(nlh, RTA_DST, ip_len(net), net->a);
+	if (gw) {
+		mnl_attr_put(nlh, RTA_GATEWAY, ip_len(gw), gw->a);
+		inet_ntop(gw->family, gw->a, g, sizeof(g));
+	}
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	inet_ntop(net->family, net->a, a, sizeof(a));
-	snprintf(what, sizeof(what), "cannot add route '%s/%d' dev '%s'", a,
-		 prefix, dev);
-	return nl_talk(nl, nlh, NULL, NULL, what, err);
-}
-
-static int neigh_add(struct nl *nl, int ifindex, const char *dev,
-		     const struct ip *ip, const uint8_t mac[6], struct tc_error *err)
-{
-	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
-	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	char what[128], a[INET6_ADDRSTRLEN];
-
-	ndm->ndm_family = (uint8_t)ip->family;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = NUD_PERMANENT;
-	ndm->ndm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, NDA_DST, ip_len(ip), ip->a);
-	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
-	inet_ntop(ip->family, ip->a, a, sizeof(a));
-	snprintf(what, sizeof(what), "cannot add neighbour '%s' on '%s'", a, dev);
+	snprintf(what, sizeof(what), "cannot add route '%s/%d'%s%s dev '%s'", a,
+		 prefix, gw ? " via " : "", g, dev);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
@@ -570,28 +560,36 @@ static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
 		     const struct ip *remote, struct tc_error *err)
 {
 	struct link_info dev, wire;
-	struct ip net = *remote;
+	struct ip net = *remote, gw = { .family = remote->family };
+	int host = (int)ip_len(remote) * 8;
 
 	if (veth_create(test_nl, cfg, ns->wire_fd, err) < 0 ||
 	    link_get(test_nl, cfg->dev_name, &dev, err) < 0 ||
 	    link_get(wire_nl, cfg->wire_name, &wire, err) < 0 ||
 	    (cfg->no_tso && offloads_off(cfg->dev_name, err) < 0) ||
-	    link_up(test_nl, "lo", err) < 0 ||
-	    link_up(test_nl, cfg->dev_name, err) < 0 ||
-	    link_up(wire_nl, cfg->wire_name, err) < 0 ||
+	    link_up(test_nl, "lo", 0, err) < 0 ||
+	    link_up(test_nl, cfg->dev_name, IFF_NOARP, err) < 0 ||
+	    link_up(wire_nl, cfg->wire_name, 0, err) < 0 ||
 	    addr_add(test_nl, dev.index, cfg->dev_name, local, cfg->local_prefix,
 		     err) < 0)
 		return -1;
-	/* The route's destination: the remote's prefix, host bits cleared. */
-	for (int bit = cfg->remote_prefix; bit < (int)ip_len(&net) * 8; bit++)
-		net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-	if (route_add(test_nl, dev.index, cfg->dev_name, &net, cfg->remote_prefix,
-		      err) < 0 ||
-	    neigh_add(test_nl, dev.index, cfg->dev_name, remote, wire.mac, err) < 0)
-		return -1;
 	memcpy(ns->dev_mac, dev.mac, 6);
 	memcpy(ns->wire_mac, wire.mac, 6);
-	return 0;
+	/* The route's destination: the remote's prefix, host bits cleared. */
+	for (int bit = cfg->remote_prefix; bit < host; bit++)
+		net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	if (route_add(test_nl, dev.index, cfg->dev_name, &net, cfg->remote_prefix,
+		      NULL, err) < 0)
+		return -1;
+	/* And, as packetdrill has it, a host route to the remote through the
+	 * gateway, which a script's `ip route change REMOTE via ... advmss
+	 * 600` changes.  A gateway the kernel refuses there (an IPv6 one that
+	 * is a local address) leaves the host route direct. */
+	if (cfg->gateway_ip && inet_pton(gw.family, cfg->gateway_ip, gw.a) == 1 &&
+	    route_add(test_nl, dev.index, cfg->dev_name, remote, host, &gw, err) == 0)
+		return 0;
+	tc_error_clear(err);
+	return route_add(test_nl, dev.index, cfg->dev_name, remote, host, NULL, err);
 }
 
 int tc_netns_open(const struct tc_netns_config *cfg, struct tc_netns **out,

@@ -4,21 +4,22 @@
  *   kernel-under-test namespace          wire namespace
  *   lo (up)                              (nothing but the peer)
  *   tun0: local_ip/prefix  <== veth ==>  wire0: no address
+ *   tun0 NOARP: no neighbour resolution, frames go out at once
  *   route remote_net dev tun0
- *   neigh remote_ip lladdr <wire0 mac> permanent
+ *   route remote_ip via gateway_ip dev tun0   (direct if refused)
  *
  * For an IPv4 run IPv6 is off on both ends (no ND, DAD or MLD on the
  * wire).  For an IPv6 run (family AF_INET6) tun0 has IPv6 with no link-local
  * address, no DAD (the address is added "nodad", usable at once), no
- * router solicitations; the neighbour entry is permanent, so no neighbour
- * discovery either; only MLD reports remain (ICMPv6).  wire0 never has
+ * router solicitations; NOARP, so no neighbour discovery either; only MLD
+ * reports remain (ICMPv6).  wire0 never has
  * IPv6.  tun0 has TSO and tx checksum offload off, like packetdrill's tun:
  * what is captured on wire0 is cable-exact, MSS-sized frames with real
  * checksums.
  *
  * Both namespaces are anonymous (made with unshare(CLONE_NEWNET), never
  * named), so they vanish when the last process and descriptor holding them
- * goes, SIGKILL included.  Links, addresses, routes and neighbours are made
+ * goes, SIGKILL included.  Links, addresses and routes are made
  * with rtnetlink through libmnl; the kernel's extended-ack text reaches the
  * error message.  Sysctls are written under /proc/sys from inside the
  * kernel-under-test namespace.  The host's namespace is never changed.
@@ -46,6 +47,7 @@ struct tc_netns_config {
 	int local_prefix;	/* 16, 48 */
 	const char *remote_ip;	/* "192.0.2.1" */
 	int remote_prefix;	/* 24: the route covers remote_ip/remote_prefix */
+	const char *gateway_ip;	/* the host route to remote_ip goes through it */
 	int mtu;		/* both veth ends; 0: leave the default (1500) */
 	bool no_tso;		/* turn TSO and tx checksumming off on dev */
 };
@@ -53,7 +55,7 @@ struct tc_netns_config {
 struct tc_netns;
 
 /*
- * Create both namespaces, the veth pair, addresses, route and neighbour;
+ * Create both namespaces, the veth pair, addresses and routes;
  * bring lo, tun0 and wire0 up; leave the calling thread in the
  * kernel-under-test namespace.  Returns 0 and sets *out, or -1 with
  * err->kind TC_ERR_ENV.
