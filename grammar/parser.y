@@ -102,6 +102,7 @@ struct tc_opt_u32 {
 struct tc_opt_seq {
 	bool has;
 	struct tc_seq s;
+	int proto;		/* what an ICMP message quotes: IPPROTO_TCP, _UDP, _RAW */
 };
 
 struct tc_optlist {
@@ -175,6 +176,7 @@ void tc_decode_string(const char *s, size_t n, struct strbuf *out);
 %code {
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +220,7 @@ static int optlist_add(struct tc_parse_ctx *ctx, struct tc_optlist *l,
 		       const struct tc_option *o, const YYLTYPE *loc);
 static int ipinfo_merge(struct tc_parse_ctx *ctx, struct tc_ipinfo *a,
 			const struct tc_ipinfo *b, const YYLTYPE *loc);
+static bool icmp_is_echo(const struct tc_packet *p);
 static int icmp_resolve(struct tc_parse_ctx *ctx, struct tc_packet *p,
 			const char *type, const YYLTYPE *tloc,
 			const char *code, const YYLTYPE *cloc,
@@ -302,7 +305,7 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %token MD5 "'md5'" TS "'TS'" FO "'FO'" FOEXP "'FOEXP'" WSCALE "'wscale'"
 %token TOS "'tos'" TTL "'ttl'" ECT0 "'ect0'" ECT1 "'ect1'" ECT01 "'ect01'"
 %token NOECN "'noecn'" CE "'ce'" MTU "'mtu'" UDP "'udp'" ICMP "'icmp'"
-%token ECN "'ECN'"
+%token ECN "'ECN'" ID "'id'" RAW "'raw'"
 
 %type <us> seconds
 %type <time> time
@@ -312,7 +315,7 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %type <ports> opt_ports
 %type <flags> flags
 %type <seq> seq
-%type <u32> opt_ack opt_win opt_urg opt_mtu
+%type <u32> opt_ack opt_win opt_urg opt_mtu opt_echo_id
 %type <oseq> opt_echoed
 %type <option> tcp_option sack_blocks accecn_fields
 %type <optlist> opt_tcp_options tcp_option_list
@@ -463,18 +466,23 @@ packet
 			}
 			$$ = p;
 		}
-	| direction opt_ipinfo ICMP word opt_icmp_code opt_mtu opt_echoed
+	| direction opt_ipinfo ICMP word opt_icmp_code opt_mtu opt_echo_id opt_echoed
 		{
 			struct tc_packet *p = xcalloc(1, sizeof(*p));
 
 			p->l4 = TC_L4_ICMP;
 			p->icmp_mtu = $6.has ? (int)$6.v : -1;
-			if ($7.has) {
-				p->seq_start = $7.s.start;
-				p->seq_end = $7.s.end;
-				p->payload_len = $7.s.len;
+			p->icmp_echo_id = $7.has ? (int)$7.v : -1;
+			p->icmp_quoted = $8.has ? $8.proto : IPPROTO_TCP;
+			if ($8.has) {
+				p->seq_start = $8.s.start;
+				p->seq_end = $8.s.end;
+				p->payload_len = $8.s.len;
 			}
 			if (icmp_resolve(ctx, p, $4, &@4, $5, &@5, $6.has, &@6) < 0 ||
+			    (p->icmp_echo_id >= 0 && !icmp_is_echo(p) &&
+			     tc_ctx_error(ctx, &@7, "'id' is only for echo messages "
+					  "(echo_request, echo_reply)") < 0) ||
 			    finish_packet(ctx, p, $1, &@1, &$2) < 0) {
 				free(p);
 				FAIL();
@@ -815,11 +823,40 @@ opt_mtu
 		}
 	;
 
+/* `id N`: the identifier of an echo request or reply. */
+opt_echo_id
+	: %empty
+		{ $$ = (struct tc_opt_u32){ false, 0 }; }
+	| ID INTEGER
+		{
+			if (check_num(ctx, &$2, &@2, "id", 0, 65535) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, $2.v };
+		}
+	;
+
+/* What an ICMP error quotes: a TCP segment [START:END(LEN)], a UDP
+ * datagram of LEN payload bytes [udp (LEN)], or an IP packet of protocol
+ * 255 (raw) with LEN bytes [raw (LEN)]. */
 opt_echoed
 	: %empty
-		{ $$ = (struct tc_opt_seq){ .has = false }; }
+		{ $$ = (struct tc_opt_seq){ .has = false, .proto = IPPROTO_TCP }; }
 	| '[' seq ']'
-		{ $$ = (struct tc_opt_seq){ .has = true, .s = $2 }; }
+		{ $$ = (struct tc_opt_seq){ .has = true, .s = $2, .proto = IPPROTO_TCP }; }
+	| '[' UDP '(' INTEGER ')' ']'
+		{
+			if (check_num(ctx, &$4, &@4, "UDP payload length", 0, 65507) < 0)
+				FAIL();
+			$$ = (struct tc_opt_seq){ .has = true, .proto = IPPROTO_UDP,
+						  .s = { .len = (uint32_t)$4.v } };
+		}
+	| '[' RAW '(' INTEGER ')' ']'
+		{
+			if (check_num(ctx, &$4, &@4, "raw payload length", 0, 65515) < 0)
+				FAIL();
+			$$ = (struct tc_opt_seq){ .has = true, .proto = IPPROTO_RAW,
+						  .s = { .len = (uint32_t)$4.v } };
+		}
 	;
 
 /* ---- system calls ---- */
@@ -965,6 +1002,8 @@ sym
 	| UDP		{ $$ = "udp"; }
 	| ICMP		{ $$ = "icmp"; }
 	| ECN		{ $$ = "ECN"; }
+	| ID		{ $$ = "id"; }
+	| RAW		{ $$ = "raw"; }
 	;
 
 /* The result: a number or symbols; kept simple so that a following
@@ -1029,7 +1068,7 @@ note_item
 	| HASH | INVALID
 	| ACK | WIN | URG | VAL | ECR | MSS | NOP | EOL | SACK | SACKOK | MD5
 	| TS | FO | FOEXP | WSCALE | TOS | TTL | ECT0 | ECT1 | ECT01 | NOECN
-	| CE | MTU | UDP | ICMP | ECN
+	| CE | MTU | UDP | ICMP | ECN | ID | RAW
 	| '<' | '>' | '+' | '~' | '*' | '.' | '-' | ',' | ':' | '[' | ']'
 	| '{' | '}' | '=' | '|'
 	;
@@ -1606,6 +1645,14 @@ static int ipinfo_merge(struct tc_parse_ctx *ctx, struct tc_ipinfo *a,
 	return 0;
 }
 
+/* Whether the line names an echo request or reply (ICMPv4 8, 0; ICMPv6
+ * 128, 129): the messages an `id` belongs to. */
+static bool icmp_is_echo(const struct tc_packet *p)
+{
+	return p->icmp_type == 8 || p->icmp_type == 0 ||
+	       p->icmp6_type == 128 || p->icmp6_type == 129;
+}
+
 /* ICMP type and code names: ICMPv4 (RFC 792, RFC 1812), then ICMPv6
  * (RFC 4443); a line is resolved in both, the wire's version picks one when
  * the script runs (doc/semantics.md). */
@@ -1738,6 +1785,7 @@ static int finish_packet(struct tc_parse_ctx *ctx, struct tc_packet *p,
 		p->icmp6_type = -1;
 		p->icmp6_code = -1;
 		p->icmp_mtu = -1;
+		p->icmp_echo_id = -1;
 	}
 	if (p->l4 == TC_L4_UDP && ip->ecn >= 0)
 		return tc_ctx_error(ctx, &ip->ecn_loc,

@@ -186,6 +186,7 @@ enum {
 	PROTO_UDP = 17,
 	PROTO_ICMP = 1,
 	PROTO_ICMP6 = 58,
+	PROTO_RAW = 255,
 	UDP_HLEN = 8,
 };
 
@@ -855,6 +856,19 @@ static void format_ipinfo(const struct tc_packet *p, struct strbuf *out)
 		strbuf_addstr(out, "] ");
 }
 
+/* An ICMP line after its type and code: mtu, id, a UDP or raw quote. */
+static void format_icmp_tail(const struct tc_packet *p, struct strbuf *out)
+{
+	if (p->icmp_mtu >= 0)
+		strbuf_addf(out, " mtu %d", p->icmp_mtu);
+	if (p->icmp_echo_id >= 0)
+		strbuf_addf(out, " id %d", p->icmp_echo_id);
+	if (p->icmp_quoted == PROTO_UDP)
+		strbuf_addf(out, " [udp (%u)]", p->payload_len);
+	else if (p->icmp_quoted == PROTO_RAW)
+		strbuf_addf(out, " [raw (%u)]", p->payload_len);
+}
+
 void tc_packet_format(const struct tc_packet *p, struct strbuf *out)
 {
 	format_ipinfo(p, out);
@@ -870,14 +884,12 @@ void tc_packet_format(const struct tc_packet *p, struct strbuf *out)
 		strbuf_addf(out, "icmp %s", p->icmp_type_name);
 		if (p->icmp_code_name[0])
 			strbuf_addf(out, " %s", p->icmp_code_name);
-		if (p->icmp_mtu >= 0)
-			strbuf_addf(out, " mtu %d", p->icmp_mtu);
+		format_icmp_tail(p, out);
 		return;
 	}
 	if (p->l4 == TC_L4_ICMP) {
 		strbuf_addf(out, "icmp type_%d code_%d", p->icmp_type, p->icmp_code);
-		if (p->icmp_mtu >= 0)
-			strbuf_addf(out, " mtu %d", p->icmp_mtu);
+		format_icmp_tail(p, out);
 		return;
 	}
 
@@ -911,6 +923,7 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	pkt->icmp_type = pkt->icmp_code = -1;
 	pkt->icmp6_type = pkt->icmp6_code = -1;
 	pkt->icmp_mtu = -1;
+	pkt->icmp_echo_id = -1;
 
 	pkt->flags = seg->flags;
 	pkt->no_flags = seg->flags == 0;
@@ -949,60 +962,82 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 
 /* ---- inbound ICMP ---- */
 
-int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
-		   const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
-		   uint16_t dport, uint32_t seq, uint32_t payload_len)
+/* The first 8 bytes of the quoted packet's transport header; its
+ * length (transport header and payload) in *l4_len. */
+static void quote_l4(uint8_t *t, const struct tc_icmp_msg *m, uint32_t *l4_len)
 {
-	uint8_t *ip = buf + 8, *t = buf + 28;
-	uint32_t tot = 20 + 20 + payload_len;
+	switch (m->quoted) {
+	case PROTO_UDP:
+		*l4_len = 8 + m->payload_len;
+		put_be16(t, m->sport);
+		put_be16(t + 2, m->dport);
+		put_be16(t + 4, (uint16_t)(*l4_len > 0xffff ? 0xffff : *l4_len));
+		break;
+	case PROTO_RAW:
+		*l4_len = m->payload_len;
+		break;
+	default:
+		*l4_len = 20 + m->payload_len;
+		put_be16(t, m->sport);
+		put_be16(t + 2, m->dport);
+		put_be32(t + 4, m->seq);
+		break;
+	}
+}
+
+int tc_icmp4_build(uint8_t *buf, size_t cap, const struct tc_icmp_msg *m,
+		   const uint8_t src[4], const uint8_t dst[4])
+{
+	uint8_t *ip = buf + 8;
+	uint32_t l4_len, tot;
 
 	if (cap < 36)
 		return -1;
 	memset(buf, 0, 36);
-	buf[0] = (uint8_t)type;
-	buf[1] = (uint8_t)code;
-	if (mtu >= 0)
-		put_be16(buf + 6, (uint16_t)mtu);	/* RFC 1191 §4 */
+	buf[0] = (uint8_t)m->type;
+	buf[1] = (uint8_t)m->code;
+	if (m->echo_id >= 0)
+		put_be16(buf + 4, (uint16_t)m->echo_id);
+	if (m->mtu >= 0)
+		put_be16(buf + 6, (uint16_t)m->mtu);	/* RFC 1191 §4 */
+	quote_l4(buf + 28, m, &l4_len);
+	tot = 20 + l4_len;
 	/* The quoted header, as the kernel sent it: DF, TTL 64. */
 	ip[0] = 0x45;
 	put_be16(ip + 2, (uint16_t)(tot > 0xffff ? 0xffff : tot));
 	ip[6] = 0x40;
 	ip[8] = 64;
-	ip[9] = 6;
+	ip[9] = (uint8_t)m->quoted;
 	memcpy(ip + 12, src, 4);
 	memcpy(ip + 16, dst, 4);
 	put_be16(ip + 10, tc_inet_csum(ip, 20));
-	put_be16(t, sport);
-	put_be16(t + 2, dport);
-	put_be32(t + 4, seq);
 	put_be16(buf + 2, tc_inet_csum(buf, 36));
 	return 36;
 }
 
-int tc_icmp6_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
-		   const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
-		   uint16_t dport, uint32_t seq, uint32_t payload_len)
+int tc_icmp6_build(uint8_t *buf, size_t cap, const struct tc_icmp_msg *m,
+		   const uint8_t src[16], const uint8_t dst[16])
 {
-	uint8_t *ip = buf + 8, *t = buf + 48;
-	uint32_t plen = 20 + payload_len;
+	uint8_t *ip = buf + 8;
+	uint32_t l4_len;
 
 	if (cap < 56)
 		return -1;
 	memset(buf, 0, 56);
-	buf[0] = (uint8_t)type;
-	buf[1] = (uint8_t)code;
-	if (mtu >= 0)
-		put_be32(buf + 4, (uint32_t)mtu);	/* RFC 4443 §3.2 */
+	buf[0] = (uint8_t)m->type;
+	buf[1] = (uint8_t)m->code;
+	if (m->echo_id >= 0)
+		put_be16(buf + 4, (uint16_t)m->echo_id);
+	if (m->mtu >= 0)
+		put_be32(buf + 4, (uint32_t)m->mtu);	/* RFC 4443 §3.2 */
+	quote_l4(buf + 48, m, &l4_len);
 	/* The quoted header, as the kernel sent it: hop limit 64. */
 	ip[0] = 0x60;
-	put_be16(ip + 4, (uint16_t)(plen > 0xffff ? 0xffff : plen));
-	ip[6] = PROTO_TCP_PSEUDO;
+	put_be16(ip + 4, (uint16_t)(l4_len > 0xffff ? 0xffff : l4_len));
+	ip[6] = (uint8_t)m->quoted;
 	ip[7] = 64;
 	memcpy(ip + 8, src, 16);
 	memcpy(ip + 24, dst, 16);
-	put_be16(t, sport);
-	put_be16(t + 2, dport);
-	put_be32(t + 4, seq);
 	/* RFC 4443 §2.3: the message goes from dst back to src. */
 	put_be16(buf + 2, pseudo_csum(16, dst, src, PROTO_ICMPV6, buf, 56));
 	return 56;

@@ -129,29 +129,39 @@ uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 		     const uint8_t *udp, size_t len);
 
-/*
- * An ICMPv4 error message (RFC 792) quoting a TCP segment the kernel sent,
- * into buf (cap bytes): type and code; the next-hop MTU in bytes 6-7 when
- * mtu >= 0 (RFC 1191 §4); then the quoted IPv4 header (src, dst: the
- * kernel's address first; protocol TCP, DF, TTL 64, total length 40 +
- * payload_len, its header checksum) and the first 8 bytes of the TCP
- * header (sport, dport, seq); the ICMP checksum last.  Returns the length,
- * 36, or -1 when cap is smaller.
- */
-int tc_icmp4_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
-		   const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
-		   uint16_t dport, uint32_t seq, uint32_t payload_len);
+/* What an inbound ICMP message says and quotes. */
+struct tc_icmp_msg {
+	int type, code;
+	int mtu;		/* -1: none */
+	int echo_id;		/* -1: none; else bytes 4-5 (echo identifier) */
+	int quoted;		/* IPPROTO_TCP, IPPROTO_UDP or IPPROTO_RAW */
+	uint16_t sport, dport;	/* the quoted packet's: the kernel's port first */
+	uint32_t seq;		/* TCP: the quoted sequence number */
+	uint32_t payload_len;	/* the quoted packet's payload, for its lengths */
+};
 
 /*
- * The same as an ICMPv6 error message (RFC 4443): type and code; the MTU
- * in bytes 4-7 when mtu >= 0 (packet too big, §3.2); the quoted IPv6
- * header (src, dst: the kernel's address first; next header TCP, hop limit
- * 64, payload length 20 + payload_len) and the first 8 bytes of the TCP
- * header; the checksum over the pseudo-header of the message itself, which
- * goes from dst to src.  Returns the length, 56, or -1 when cap is smaller.
+ * An ICMPv4 message (RFC 792) quoting a packet the kernel sent, into buf
+ * (cap bytes): type and code; the next-hop MTU in bytes 6-7 when mtu >= 0
+ * (RFC 1191 §4), or the echo identifier in bytes 4-5; then the quoted IPv4
+ * header (src, dst: the kernel's address first; DF, TTL 64, its header
+ * checksum; protocol and total length those of the quoted packet) and its
+ * first 8 bytes: TCP's ports and seq, UDP's ports, length (8 + payload)
+ * and a zero checksum, or zeros for raw; the ICMP checksum last.  Returns
+ * the length, 36, or -1 when cap is smaller.
  */
-int tc_icmp6_build(uint8_t *buf, size_t cap, int type, int code, int mtu,
-		   const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
-		   uint16_t dport, uint32_t seq, uint32_t payload_len);
+int tc_icmp4_build(uint8_t *buf, size_t cap, const struct tc_icmp_msg *m,
+		   const uint8_t src[4], const uint8_t dst[4]);
+
+/*
+ * The same as an ICMPv6 message (RFC 4443): the MTU in bytes 4-7 when
+ * mtu >= 0 (packet too big, §3.2), or the echo identifier in bytes 4-5;
+ * the quoted IPv6 header (hop limit 64, next header and payload length
+ * those of the quoted packet) and its first 8 bytes; the checksum over the
+ * pseudo-header of the message itself, which goes from dst to src.
+ * Returns the length, 56, or -1 when cap is smaller.
+ */
+int tc_icmp6_build(uint8_t *buf, size_t cap, const struct tc_icmp_msg *m,
+		   const uint8_t src[16], const uint8_t dst[16]);
 
 #endif

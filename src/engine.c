@@ -863,7 +863,9 @@ static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
  * An inbound ICMP error about the connection under test: it quotes the
  * kernel's own IP header and the first 8 bytes of its TCP header, the
  * line's [seq] (0 when not given) mapped into the kernel's sequence space,
- * so that the kernel takes it as about a segment it sent.  ICMPv6 on an
+ * so that the kernel takes it as about a segment it sent; or, for `[udp
+ * (N)]`, of a datagram of the UDP socket under test (`[raw (N)]`: an IP
+ * packet of protocol 255).  ICMPv6 on an
  * IPv6 wire, with the line's ICMPv6 numbers (check_icmp() made sure of
  * them).
  */
@@ -874,6 +876,7 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 	struct tc_packet shown = *p;
 	struct conn *c = &e->conn;
 	struct tc_wire_tcp w;
+	struct tc_icmp_msg m;
 	uint16_t lport, rport;
 	uint8_t msg[64];
 	uint32_t seq;
@@ -883,21 +886,24 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 	pthread_mutex_lock(&e->conn_lock);
 	lport = c->local_port ? c->local_port : (uint16_t)e->cfg->bind_port;
 	rport = c->local_port ? c->remote_port : (uint16_t)e->cfg->remote_port;
-	seq = tc_map_in_ack(&c->map, false, p->seq_start);
+	seq = p->icmp_quoted == IPPROTO_TCP ? tc_map_in_ack(&c->map, false, p->seq_start) : 0;
 	pthread_mutex_unlock(&e->conn_lock);
 
+	m.mtu = p->icmp_mtu;
+	m.echo_id = p->icmp_echo_id;
+	m.quoted = p->icmp_quoted;
+	m.sport = lport;
+	m.dport = rport;
+	m.seq = seq;
+	m.payload_len = p->payload_len;
 	if (e->wire_family == AF_INET6) {
-		shown.icmp_type = p->icmp6_type;
-		shown.icmp_code = p->icmp6_code;
-		len = tc_icmp6_build(msg, sizeof(msg), p->icmp6_type,
-				     p->icmp6_code, p->icmp_mtu, e->local_ip,
-				     e->remote_ip, lport, rport, seq,
-				     p->payload_len);
+		shown.icmp_type = m.type = p->icmp6_type;
+		shown.icmp_code = m.code = p->icmp6_code;
+		len = tc_icmp6_build(msg, sizeof(msg), &m, e->local_ip, e->remote_ip);
 	} else {
-		len = tc_icmp4_build(msg, sizeof(msg), p->icmp_type,
-				     p->icmp_code, p->icmp_mtu, e->local_ip,
-				     e->remote_ip, lport, rport, seq,
-				     p->payload_len);
+		m.type = p->icmp_type;
+		m.code = p->icmp_code;
+		len = tc_icmp4_build(msg, sizeof(msg), &m, e->local_ip, e->remote_ip);
 	}
 	wire_ip(e, p, &w);
 	if (len < 0 ||

@@ -31,7 +31,8 @@
  *   packet DIR [IPINFO] [SPORT>DPORT] FLAGS START:END(LEN) [ack N] [win N]
  *          [urg N] [<OPTIONS> optlen=BYTES | <...>]
  *   packet DIR [IPINFO] udp [SPORT>DPORT] (LEN)
- *   packet DIR [IPINFO] icmp type T code C icmp6 type T6 code C6 [mtu M] [START:END(LEN)]
+ *   packet DIR [IPINFO] icmp type T code C icmp6 type T6 code C6 [mtu M] [id I]
+ *          [START:END(LEN)] | [udp (LEN)] | [raw (LEN)]
  *          (the echoed sequence is always printed, 0:0(0) when not given)
  *   syscall@COL NAME(ARGS) = RESULT [ERRNO] [(NOTE)]
  *   command `TEXT`    code %{TEXT}%
@@ -45,6 +46,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,8 +348,15 @@ static void dump_packet(struct strbuf *out, const struct tc_packet *p)
 			    p->icmp_type, p->icmp_code, p->icmp6_type, p->icmp6_code);
 		if (p->icmp_mtu >= 0)
 			strbuf_addf(out, " mtu %d", p->icmp_mtu);
-		strbuf_addf(out, " [%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")]", p->seq_start,
-			    p->seq_end, p->payload_len);
+		if (p->icmp_echo_id >= 0)
+			strbuf_addf(out, " id %d", p->icmp_echo_id);
+		if (p->icmp_quoted == IPPROTO_UDP)
+			strbuf_addf(out, " [udp (%" PRIu32 ")]", p->payload_len);
+		else if (p->icmp_quoted == IPPROTO_RAW)
+			strbuf_addf(out, " [raw (%" PRIu32 ")]", p->payload_len);
+		else
+			strbuf_addf(out, " [%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")]", p->seq_start,
+				    p->seq_end, p->payload_len);
 		return;
 	}
 	if (p->l4 == TC_L4_UDP)

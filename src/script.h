@@ -138,6 +138,11 @@ struct tc_packet {
 	int icmp_type, icmp_code;	/* ICMPv4 */
 	int icmp6_type, icmp6_code;	/* ICMPv6 */
 	int icmp_mtu;		/* -1 when not given */
+	int icmp_echo_id;	/* `id N`: -1 when not given */
+	/* What the message quotes: IPPROTO_TCP ([START:END(LEN)], the
+	 * default), IPPROTO_UDP ([udp (LEN)]) or IPPROTO_RAW ([raw (LEN)]),
+	 * with LEN in payload_len. */
+	int icmp_quoted;
 	char icmp_type_name[32], icmp_code_name[32];	/* code: "" when none */
 };
 

@@ -385,20 +385,65 @@ static void test_codec__icmp4_frag_needed(void)
 		0xc0, 0xa8, 0x00, 0x01, 0xc0, 0x00, 0x02, 0x01,
 		0x1f, 0x90, 0x9c, 0x40, 0x12, 0x34, 0x56, 0x78,
 	};
+	struct tc_icmp_msg m = { .type = 3, .code = 4, .mtu = 1200, .echo_id = -1,
+				 .quoted = 6, .sport = 8080, .dport = 40000,
+				 .seq = 0x12345678, .payload_len = 1460 };
 	uint8_t buf[64];
 
 	memset(buf, 0xee, sizeof(buf));
-	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), 3, 4, 1200, local, remote,
-				 8080, 40000, 0x12345678, 1460), 36);
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), &m, local, remote), 36);
 	CHECK(memcmp(buf, want, sizeof(want)) == 0);
 	CHECK_INT(tc_inet_csum(buf, 36), 0);
 	CHECK_INT(buf[36], 0xee);
 	/* No mtu: bytes 4-7 stay zero.  Too small a buffer: -1. */
-	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), 3, 3, -1, local, remote,
-				 8080, 40000, 0, 0), 36);
+	m.code = 3;
+	m.mtu = -1;
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), &m, local, remote), 36);
 	CHECK_INT(buf[6] | buf[7], 0);
 	CHECK_INT(tc_inet_csum(buf, 36), 0);
-	CHECK_INT(tc_icmp4_build(buf, 35, 3, 3, -1, local, remote, 1, 2, 0, 0), -1);
+	CHECK_INT(tc_icmp4_build(buf, 35, &m, local, remote), -1);
+}
+
+/* [udp (10)]: the quoted IPv4 header says UDP (17) and 20 + 8 + 10 bytes
+ * (its checksum changes with them); then the UDP header's ports, its
+ * length 18 and a zero checksum.  [raw (10)]: protocol 255, 30 bytes, and
+ * 8 zero bytes.  `id 7` on an echo request: bytes 4-5. */
+static void test_codec__icmp4_quotes_udp_raw_and_echo_id(void)
+{
+	static const uint8_t local[4] = { 192, 168, 0, 1 }, remote[4] = { 192, 0, 2, 1 };
+	static const uint8_t udp_tail[16] = {
+		0x00, 0x26, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+	};
+	struct tc_icmp_msg m = { .type = 3, .code = 3, .mtu = -1, .echo_id = -1,
+				 .quoted = 17, .sport = 5353, .dport = 53,
+				 .seq = 0x12345678, .payload_len = 10 };
+	uint8_t buf[64], ip[20];
+
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), &m, local, remote), 36);
+	CHECK(memcmp(buf + 10, udp_tail, 8) == 0);
+	memcpy(ip, buf + 8, 20);
+	CHECK_INT(tc_inet_csum(ip, 20), 0);
+	CHECK_INT(buf[28] << 8 | buf[29], 5353);
+	CHECK_INT(buf[30] << 8 | buf[31], 53);
+	CHECK_INT(buf[32] << 8 | buf[33], 18);
+	CHECK_INT(buf[34] | buf[35], 0);	/* not the seq: UDP's checksum */
+	CHECK_INT(tc_inet_csum(buf, 36), 0);
+
+	m.quoted = 255;
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), &m, local, remote), 36);
+	CHECK_INT(buf[17], 255);
+	CHECK_INT(buf[10] << 8 | buf[11], 30);
+	for (int i = 28; i < 36; i++)
+		CHECK_INT(buf[i], 0);
+	CHECK_INT(tc_inet_csum(buf, 36), 0);
+
+	m.type = 8;
+	m.code = 0;
+	m.echo_id = 7;
+	CHECK_INT(tc_icmp4_build(buf, sizeof(buf), &m, local, remote), 36);
+	CHECK_INT(buf[4] << 8 | buf[5], 7);
+	CHECK_INT(buf[6] | buf[7], 0);
+	CHECK_INT(tc_inet_csum(buf, 36), 0);
 }
 
 /* An ICMPv6 "packet too big" (MTU 1280) quoting the kernel's 1460-byte
@@ -419,18 +464,30 @@ static void test_codec__icmp6_packet_too_big(void)
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
 		0x1f, 0x90, 0x9c, 0x40, 0x12, 0x34, 0x56, 0x78,
 	};
+	struct tc_icmp_msg m = { .type = 2, .code = 0, .mtu = 1280, .echo_id = -1,
+				 .quoted = 6, .sport = 8080, .dport = 40000,
+				 .seq = 0x12345678, .payload_len = 1460 };
 	uint8_t buf[64];
 
 	memset(buf, 0xee, sizeof(buf));
-	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), 2, 0, 1280, local, remote,
-				 8080, 40000, 0x12345678, 1460), 56);
+	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), &m, local, remote), 56);
 	CHECK(memcmp(buf, want, sizeof(want)) == 0);
 	CHECK_INT(buf[56], 0xee);
 	/* No mtu: bytes 4-7 stay zero.  Too small a buffer: -1. */
-	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), 1, 4, -1, local, remote,
-				 8080, 40000, 0, 0), 56);
+	m.type = 1;
+	m.code = 4;
+	m.mtu = -1;
+	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), &m, local, remote), 56);
 	CHECK_INT(buf[4] | buf[5] | buf[6] | buf[7], 0);
-	CHECK_INT(tc_icmp6_build(buf, 55, 1, 4, -1, local, remote, 1, 2, 0, 0), -1);
+	CHECK_INT(tc_icmp6_build(buf, 55, &m, local, remote), -1);
+	/* [udp (10)]: next header 17, payload length 18, UDP's length 18. */
+	m.quoted = 17;
+	m.payload_len = 10;
+	CHECK_INT(tc_icmp6_build(buf, sizeof(buf), &m, local, remote), 56);
+	CHECK_INT(buf[14], 17);
+	CHECK_INT(buf[12] << 8 | buf[13], 18);
+	CHECK_INT(buf[52] << 8 | buf[53], 18);
+	CHECK_INT(buf[54] | buf[55], 0);
 }
 
 static void test_codec__decode_ip_without_ether(void)
@@ -809,6 +866,7 @@ static struct tc_packet *new_pkt(void)
 	p->tos = -1;
 	p->ttl = -1;
 	p->icmp_mtu = -1;
+	p->icmp_echo_id = -1;
 	return p;
 }
 
@@ -898,6 +956,15 @@ static void test_codec__packet_format_udp_icmp(void)
 	CHECK_STR(fmt_pkt(p), "icmp type_3 code_4");
 	p->icmp_mtu = 1400;
 	CHECK_STR(fmt_pkt(p), "icmp type_3 code_4 mtu 1400");
+	p->icmp_mtu = -1;
+	p->icmp_quoted = 17;
+	p->payload_len = 10;
+	CHECK_STR(fmt_pkt(p), "icmp type_3 code_4 [udp (10)]");
+	p->icmp_type = 8;
+	p->icmp_code = 0;
+	p->icmp_echo_id = 7;
+	p->icmp_quoted = 255;
+	CHECK_STR(fmt_pkt(p), "icmp type_8 code_0 id 7 [raw (10)]");
 	free(p);
 }
 
@@ -942,6 +1009,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__ipv6_kernel_synack_and_checksum),
 	TAP_TEST(test_codec__tcp_csum_ipv4_and_odd_length),
 	TAP_TEST(test_codec__icmp4_frag_needed),
+	TAP_TEST(test_codec__icmp4_quotes_udp_raw_and_echo_id),
 	TAP_TEST(test_codec__icmp6_packet_too_big),
 	TAP_TEST(test_codec__decode_ip_without_ether),
 	TAP_TEST(test_codec__ipv4_options_skipped),
