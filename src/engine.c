@@ -1503,17 +1503,25 @@ static int run_events(struct engine *e, struct tc_error *err)
 		e->prev_inbound = inbound;
 	}
 
-	/* A blocking call still out must return in its time. */
-	{
-		int64_t deadline;
+	return 0;
+}
 
-		pthread_mutex_lock(&e->blk_lock);
-		deadline = e->blk.ev ? e->blk.due_end_ns + e->blk.tol_us * 1000 +
-				       e->cfg->capture_wait_usecs * 1000 : 0;
-		pthread_mutex_unlock(&e->blk_lock);
-		if (deadline && wait_blocking(e, deadline, err) < 0)
-			return -1;
-	}
+/*
+ * After the last event, the cleanup command and the code blocks: a
+ * blocking call still out must return in its time (packetdrill checks it
+ * last too, so a failing code block is the error a script gets even when a
+ * call also hangs); then --strict's quiet wait.
+ */
+static int finish_run(struct engine *e, struct tc_error *err)
+{
+	int64_t deadline;
+
+	pthread_mutex_lock(&e->blk_lock);
+	deadline = e->blk.ev ? e->blk.due_end_ns + e->blk.tol_us * 1000 +
+			       e->cfg->capture_wait_usecs * 1000 : 0;
+	pthread_mutex_unlock(&e->blk_lock);
+	if (deadline && wait_blocking(e, deadline, err) < 0)
+		return -1;
 	if (e->cfg->strict &&
 	    strict_drain(e, NULL, now_ns() + e->cfg->strict_wait_usecs * 1000, err) < 0)
 		return -1;
@@ -1597,11 +1605,14 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 			rc = -1;
 		}
 	}
-	/* The collected code blocks run last, and only for a passing run. */
+	/* The collected code blocks run after the events, and only for a
+	 * run that has not failed; then what finish_run() checks. */
 	if (rc == 0 && tc_code_run(&e->code, err) < 0) {
 		err->file = script->path;
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = finish_run(e, err);
 out:
 	if (nstat_file[0])
 		unlink(nstat_file);
