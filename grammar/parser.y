@@ -1489,6 +1489,11 @@ static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 {
 	out->bits = 0;
 	out->none = false;
+	/* packetdrill's encapsulation prefixes start where the flags do. */
+	if (!strcmp(word, "ipv4") || !strcmp(word, "ipv6") || !strcmp(word, "gre") ||
+	    !strcmp(word, "mpls"))
+		return tc_ctx_error(ctx, loc, "encapsulation prefixes ('%s ...:') are "
+				    "not supported", word);
 	for (size_t i = 0; word[i]; i++) {
 		const char *l = word[i] == '.' ? NULL : strchr(tcp_flag_letters, word[i]);
 		YYLTYPE at = *loc;
