@@ -131,6 +131,28 @@ static void copy_text(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* The line kind an IP protocol number is judged as: TCP, UDP, ICMP (v4 or
+ * v6); -1 for any other. */
+static int proto_l4(int proto)
+{
+	switch (proto) {
+	case 6:
+		return TC_L4_TCP;
+	case 17:
+		return TC_L4_UDP;
+	case 1:
+	case 58:
+		return TC_L4_ICMP;
+	default:
+		return -1;
+	}
+}
+
+static const char *l4_name(enum tc_l4 l4)
+{
+	return l4 == TC_L4_UDP ? "UDP" : l4 == TC_L4_ICMP ? "ICMP" : "TCP";
+}
+
 static int mismatch(struct tc_mismatch *mm, const char *field,
 		    const char *text_exp, const char *text_act)
 {
@@ -324,12 +346,10 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 	memset(mm, 0, sizeof(*mm));
 	if (act->ip_version == 4 && !act->ip_csum_ok)
 		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
-	if (exp->l4 == TC_L4_ICMP ? act->ip_proto != 1 && act->ip_proto != 58 :
-	    act->ip_proto != (exp->l4 == TC_L4_UDP ? 17 : 6))
-		return mismatch(mm, "protocol",
-				exp->l4 == TC_L4_UDP ? "UDP" : exp->l4 == TC_L4_ICMP ? "ICMP" : "TCP",
-				act->ip_proto == 6 ? "TCP" : act->ip_proto == 17 ? "UDP" :
-				act->ip_proto == 1 || act->ip_proto == 58 ? "ICMP" : "other");
+	if (proto_l4(act->ip_proto) != (int)exp->l4)
+		return mismatch(mm, "protocol", l4_name(exp->l4),
+				proto_l4(act->ip_proto) < 0 ? "other" :
+				l4_name((enum tc_l4)proto_l4(act->ip_proto)));
 	if (ip_fields(exp, act, mm))
 		return 1;
 	if (exp->l4 == TC_L4_ICMP) {

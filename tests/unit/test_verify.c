@@ -154,6 +154,34 @@ static void test_verify__isn_learned_once(void)
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 }
 
+/* The protocol comes first: a TCP line against a UDP datagram, an ICMP
+ * line against a TCP segment, and a protocol no line has. */
+static void test_verify__protocol_named(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1001, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	tc_map_learn_local(&m, 0, 1000);
+	s.ip_proto = 17;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "protocol");
+	CHECK_STR(mm.expected, "TCP");
+	CHECK_STR(mm.actual, "UDP");
+	s.ip_proto = 132;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.actual, "other");
+	p.l4 = TC_L4_ICMP;
+	s.ip_proto = 6;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.expected, "ICMP");
+	CHECK_STR(mm.actual, "TCP");
+}
+
 static void test_verify__ack_field_without_ack_flag_is_raw(void)
 {
 	struct tc_conn_map m;
@@ -373,6 +401,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__time_window),
 	TAP_TEST(test_verify__synack_matches_and_learns_isn),
 	TAP_TEST(test_verify__seen_time),
+	TAP_TEST(test_verify__protocol_named),
 	TAP_TEST(test_verify__ack_field_without_ack_flag_is_raw),
 	TAP_TEST(test_verify__isn_learned_once),
 	TAP_TEST(test_verify__wrong_ack),
