@@ -112,6 +112,20 @@ struct tc_optlist {
 	struct tc_option opts[TC_MAX_OPTIONS];
 };
 
+/* A line's encapsulation headers, outermost first. */
+struct tc_encaps {
+	int n;
+	struct tc_encap e[TC_MAX_ENCAP];
+	struct tc_loc loc[TC_MAX_ENCAP];
+};
+
+/* One "name value" field of a GRE header (sum, off, key, seq). */
+struct tc_gre_field {
+	const char *name;
+	struct tc_num v;
+	struct tc_loc loc, vloc;
+};
+
 struct tc_action {
 	enum tc_event_type type;
 	struct tc_packet *pkt;
@@ -176,6 +190,7 @@ void tc_decode_string(const char *s, size_t n, struct strbuf *out);
 %code {
 #include <errno.h>
 #include <inttypes.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -227,7 +242,16 @@ static int icmp_resolve(struct tc_parse_ctx *ctx, struct tc_packet *p,
 			bool has_mtu, const YYLTYPE *mloc);
 static int finish_packet(struct tc_parse_ctx *ctx, struct tc_packet *p,
 			 int dir, const YYLTYPE *dloc,
+			 const struct tc_encaps *encaps,
 			 const struct tc_ipinfo *ip);
+static int encap_ip(struct tc_parse_ctx *ctx, struct tc_encap *out, int version,
+		    const struct tc_ipinfo *ip, const char *src, const YYLTYPE *sloc,
+		    const char *dst, const YYLTYPE *dloc);
+static int gre_flag(struct tc_parse_ctx *ctx, const char *name, const char *word,
+		    const YYLTYPE *loc, struct tc_opt_u32 *out);
+static int gre_finish(struct tc_parse_ctx *ctx, struct tc_encap *out,
+		      uint32_t flags, const YYLTYPE *floc,
+		      const struct tc_gre_field *const f[4]);
 static int add_option(struct tc_parse_ctx *ctx, const struct tc_opt_tok *o,
 		      const YYLTYPE *loc);
 static int add_untimed(struct tc_parse_ctx *ctx, const char *cmd,
@@ -285,6 +309,9 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 	struct tc_expr *expr;
 	struct tc_expr_vec *vec;
 	struct tc_action action;
+	struct tc_encaps *encaps;
+	struct tc_encap encap;
+	struct tc_gre_field gre_field;
 }
 
 %token END 0 "end of file"
@@ -306,6 +333,8 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %token TOS "'tos'" TTL "'ttl'" ECT0 "'ect0'" ECT1 "'ect1'" ECT01 "'ect01'"
 %token NOECN "'noecn'" CE "'ce'" MTU "'mtu'" UDP "'udp'" ICMP "'icmp'"
 %token ECN "'ECN'" ID "'id'" RAW "'raw'"
+%token IPV4 "'ipv4'" IPV6 "'ipv6'" GRE "'gre'" MPLS "'mpls'"
+%token <text> ADDR4 "IPv4 address" ADDR6 "IPv6 address"
 
 %type <us> seconds
 %type <time> time
@@ -320,13 +349,17 @@ static const char *note_text(struct tc_parse_ctx *ctx, const YYLTYPE *open,
 %type <option> tcp_option sack_blocks accecn_fields
 %type <optlist> opt_tcp_options tcp_option_list
 %type <pkt> packet tcp_body
-%type <text> opt_errno opt_note sym cookie opt_icmp_code word
+%type <text> opt_errno opt_note sym cookie opt_icmp_code word addr
+%type <encaps> opt_encaps
+%type <encap> encap gre_fields mpls_entries
+%type <u32> gre_flags gre_flag_list gre_flag mpls_entry opt_mpls_bottom
+%type <gre_field> gre_field
 %type <call> syscall
 %type <expr> expr result result_atom
 %type <str> strings
 %type <vec> opt_args args
 
-%destructor { free($$); } <optlist> <pkt>
+%destructor { free($$); } <optlist> <pkt> <encaps>
 %destructor { syscall_free($$); } <call>
 %destructor { tc_expr_free($$); } <expr>
 %destructor { vec_free($$); } <vec>
@@ -440,54 +473,230 @@ action
 /* ---- packets ---- */
 
 packet
-	: direction opt_ipinfo tcp_body
+	: direction opt_encaps opt_ipinfo tcp_body
 		{
-			if (finish_packet(ctx, $3, $1, &@1, &$2) < 0) {
-				free($3);
+			int rc = finish_packet(ctx, $4, $1, &@1, $2, &$3);
+
+			free($2);
+			if (rc < 0) {
+				free($4);
 				FAIL();
 			}
-			$$ = $3;
+			$$ = $4;
 		}
-	| direction opt_ipinfo UDP opt_ports '(' INTEGER ')'
+	| direction opt_encaps opt_ipinfo UDP opt_ports '(' INTEGER ')'
 		{
 			struct tc_packet *p;
+			int rc;
 
-			if (check_num(ctx, &$6, &@6, "udp length", 0, 65535) < 0)
+			if (check_num(ctx, &$7, &@7, "udp length", 0, 65535) < 0) {
+				free($2);
 				FAIL();
+			}
 			p = xcalloc(1, sizeof(*p));
 			p->l4 = TC_L4_UDP;
-			p->has_ports = $4.has;
-			p->sport = $4.sport;
-			p->dport = $4.dport;
-			p->payload_len = (uint32_t)$6.v;
-			if (finish_packet(ctx, p, $1, &@1, &$2) < 0) {
+			p->has_ports = $5.has;
+			p->sport = $5.sport;
+			p->dport = $5.dport;
+			p->payload_len = (uint32_t)$7.v;
+			rc = finish_packet(ctx, p, $1, &@1, $2, &$3);
+			free($2);
+			if (rc < 0) {
 				free(p);
 				FAIL();
 			}
 			$$ = p;
 		}
-	| direction opt_ipinfo ICMP word opt_icmp_code opt_mtu opt_echo_id opt_echoed
+	| direction opt_encaps opt_ipinfo ICMP word opt_icmp_code opt_mtu opt_echo_id opt_echoed
 		{
 			struct tc_packet *p = xcalloc(1, sizeof(*p));
+			int rc;
 
 			p->l4 = TC_L4_ICMP;
-			p->icmp_mtu = $6.has ? (int)$6.v : -1;
-			p->icmp_echo_id = $7.has ? (int)$7.v : -1;
-			p->icmp_quoted = $8.has ? $8.proto : IPPROTO_TCP;
-			if ($8.has) {
-				p->seq_start = $8.s.start;
-				p->seq_end = $8.s.end;
-				p->payload_len = $8.s.len;
+			p->icmp_mtu = $7.has ? (int)$7.v : -1;
+			p->icmp_echo_id = $8.has ? (int)$8.v : -1;
+			p->icmp_quoted = $9.has ? $9.proto : IPPROTO_TCP;
+			if ($9.has) {
+				p->seq_start = $9.s.start;
+				p->seq_end = $9.s.end;
+				p->payload_len = $9.s.len;
 			}
-			if (icmp_resolve(ctx, p, $4, &@4, $5, &@5, $6.has, &@6) < 0 ||
-			    (p->icmp_echo_id >= 0 && !icmp_is_echo(p) &&
-			     tc_ctx_error(ctx, &@7, "'id' is only for echo messages "
-					  "(echo_request, echo_reply)") < 0) ||
-			    finish_packet(ctx, p, $1, &@1, &$2) < 0) {
+			rc = icmp_resolve(ctx, p, $5, &@5, $6, &@6, $7.has, &@7) < 0 ||
+			     (p->icmp_echo_id >= 0 && !icmp_is_echo(p) &&
+			      tc_ctx_error(ctx, &@8, "'id' is only for echo messages "
+					   "(echo_request, echo_reply)") < 0) ||
+			     finish_packet(ctx, p, $1, &@1, $2, &$3) < 0 ? -1 : 0;
+			free($2);
+			if (rc < 0) {
 				free(p);
 				FAIL();
 			}
 			$$ = p;
+		}
+	;
+
+/* Encapsulation headers, outermost first: `ipv4 A > B:`, `ipv6 A > B:`,
+ * `gre:` (or `GREv0:`, or with its fields), `mpls (label L, tc T, [S],
+ * ttl N)...:`. */
+opt_encaps
+	: %empty
+		{ $$ = NULL; }
+	| opt_encaps encap
+		{
+			$$ = $1 ? $1 : xcalloc(1, sizeof(*$$));
+			if ($$->n == TC_MAX_ENCAP) {
+				tc_ctx_error(ctx, &@2, "more than %d encapsulation headers",
+					     TC_MAX_ENCAP);
+				free($$);
+				FAIL();
+			}
+			$$->loc[$$->n] = @2;
+			$$->e[$$->n++] = $2;
+		}
+	;
+
+encap
+	: IPV4 opt_ipinfo addr '>' addr ':'
+		{
+			if (encap_ip(ctx, &$$, 4, &$2, $3, &@3, $5, &@5) < 0)
+				FAIL();
+		}
+	| IPV6 opt_ipinfo addr '>' addr ':'
+		{
+			if (encap_ip(ctx, &$$, 6, &$2, $3, &@3, $5, &@5) < 0)
+				FAIL();
+		}
+	| GRE ':'
+		{ $$ = (struct tc_encap){ .type = TC_ENCAP_GRE }; }
+	| GRE opt_comma gre_fields ':'
+		{ $$ = $3; }
+	| MPLS mpls_entries ':'
+		{ $$ = $2; }
+	;
+
+addr
+	: ADDR4		{ $$ = $1; }
+	| ADDR6		{ $$ = $1; }
+	;
+
+opt_comma
+	: %empty
+	| ','
+	;
+
+/* flags [...] sum N off N key N seq N, as packetdrill writes them. */
+gre_fields
+	: gre_flags opt_comma gre_field opt_comma gre_field opt_comma gre_field
+	  opt_comma gre_field
+		{
+			const struct tc_gre_field *f[] = { &$3, &$5, &$7, &$9 };
+
+			if (gre_finish(ctx, &$$, $1.v, &@1, f) < 0)
+				FAIL();
+		}
+	;
+
+gre_flags
+	: word '[' gre_flag_list ']'
+		{
+			if (strcmp($1, "flags") && tc_ctx_error(ctx, &@1, "expected 'flags' "
+					"after 'gre', not '%s'", $1) < 0)
+				FAIL();
+			$$ = $3;
+		}
+	| word INTEGER
+		{
+			if ((strcmp($1, "flags") && tc_ctx_error(ctx, &@1, "expected 'flags' "
+					"after 'gre', not '%s'", $1) < 0) ||
+			    check_num(ctx, &$2, &@2, "GRE flags", 0, 65535) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, (uint32_t)$2.v };
+		}
+	;
+
+gre_flag_list
+	: gre_flag
+	| gre_flag_list ',' gre_flag
+		{ $$ = (struct tc_opt_u32){ true, $1.v | $3.v }; }
+	;
+
+/* none, checksum present, key present, sequence# present */
+gre_flag
+	: word
+		{
+			if (strcmp($1, "none") && tc_ctx_error(ctx, &@1, "unknown GRE flag "
+					"'%s' (none, checksum present, key present, "
+					"sequence# present)", $1) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, 0 };
+		}
+	| word word
+		{
+			if (gre_flag(ctx, $1, $2, &@1, &$$) < 0)
+				FAIL();
+		}
+	| word HASH word
+		{
+			if ((strcmp($1, "sequence") || strcmp($3, "present")) &&
+			    tc_ctx_error(ctx, &@1, "unknown GRE flag '%s# %s' (none, "
+					 "checksum present, key present, sequence# present)",
+					 $1, $3) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, TC_GRE_SEQ };
+		}
+	;
+
+gre_field
+	: word INTEGER
+		{ $$ = (struct tc_gre_field){ $1, $2, @1, @2 }; }
+	| word '=' INTEGER
+		{ $$ = (struct tc_gre_field){ $1, $3, @1, @3 }; }
+	;
+
+mpls_entries
+	: mpls_entry
+		{
+			$$ = (struct tc_encap){ .type = TC_ENCAP_MPLS, .n_mpls = 1 };
+			$$.mpls[0] = $1.v;
+		}
+	| mpls_entries mpls_entry
+		{
+			$$ = $1;
+			if ($$.n_mpls == TC_MAX_MPLS) {
+				tc_ctx_error(ctx, &@2, "more than %d MPLS labels", TC_MAX_MPLS);
+				FAIL();
+			}
+			$$.mpls[$$.n_mpls++] = $2.v;
+		}
+	;
+
+/* (label L, tc T, [S], ttl N): [S] marks the bottom of the stack. */
+mpls_entry
+	: '(' word INTEGER ',' word INTEGER ',' opt_mpls_bottom TTL INTEGER ')'
+		{
+			if ((strcmp($2, "label") && tc_ctx_error(ctx, &@2, "expected 'label' "
+					"in an MPLS entry, not '%s'", $2) < 0) ||
+			    (strcmp($5, "tc") && tc_ctx_error(ctx, &@5, "expected 'tc' "
+					"in an MPLS entry, not '%s'", $5) < 0) ||
+			    check_num(ctx, &$3, &@3, "MPLS label", 0, (1 << 20) - 1) < 0 ||
+			    check_num(ctx, &$6, &@6, "MPLS traffic class", 0, 7) < 0 ||
+			    check_num(ctx, &$10, &@10, "MPLS ttl", 0, 255) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, (uint32_t)$3.v << 12 |
+						  (uint32_t)$6.v << 9 | $8.v << 8 |
+						  (uint32_t)$10.v };
+		}
+	;
+
+opt_mpls_bottom
+	: %empty
+		{ $$ = (struct tc_opt_u32){ false, 0 }; }
+	| '[' word ']' ','
+		{
+			if (strcmp($2, "S") && tc_ctx_error(ctx, &@2, "expected [S] for the "
+					"bottom of an MPLS label stack, not [%s]", $2) < 0)
+				FAIL();
+			$$ = (struct tc_opt_u32){ true, 1 };
 		}
 	;
 
@@ -1004,6 +1213,10 @@ sym
 	| ECN		{ $$ = "ECN"; }
 	| ID		{ $$ = "id"; }
 	| RAW		{ $$ = "raw"; }
+	| IPV4		{ $$ = "ipv4"; }
+	| IPV6		{ $$ = "ipv6"; }
+	| GRE		{ $$ = "gre"; }
+	| MPLS		{ $$ = "mpls"; }
 	;
 
 /* The result: a number or symbols; kept simple so that a following
@@ -1068,7 +1281,8 @@ note_item
 	| HASH | INVALID
 	| ACK | WIN | URG | VAL | ECR | MSS | NOP | EOL | SACK | SACKOK | MD5
 	| TS | FO | FOEXP | WSCALE | TOS | TTL | ECT0 | ECT1 | ECT01 | NOECN
-	| CE | MTU | UDP | ICMP | ECN | ID | RAW
+	| CE | MTU | UDP | ICMP | ECN | ID | RAW | IPV4 | IPV6 | GRE | MPLS
+	| ADDR4 | ADDR6
 	| '<' | '>' | '+' | '~' | '*' | '.' | '-' | ',' | ':' | '[' | ']'
 	| '{' | '}' | '=' | '|'
 	;
@@ -1489,11 +1703,6 @@ static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 {
 	out->bits = 0;
 	out->none = false;
-	/* packetdrill's encapsulation prefixes start where the flags do. */
-	if (!strcmp(word, "ipv4") || !strcmp(word, "ipv6") || !strcmp(word, "gre") ||
-	    !strcmp(word, "mpls"))
-		return tc_ctx_error(ctx, loc, "encapsulation prefixes ('%s ...:') are "
-				    "not supported", word);
 	for (size_t i = 0; word[i]; i++) {
 		const char *l = word[i] == '.' ? NULL : strchr(tcp_flag_letters, word[i]);
 		YYLTYPE at = *loc;
@@ -1776,11 +1985,116 @@ static int icmp_resolve(struct tc_parse_ctx *ctx, struct tc_packet *p,
 	return 0;
 }
 
+/* `ipv4 [ipinfo] A > B:` or `ipv6 ...`: addresses of the prefix's family;
+ * an ECN mark goes into the low bits of the TOS byte. */
+static int encap_ip(struct tc_parse_ctx *ctx, struct tc_encap *out, int version,
+		    const struct tc_ipinfo *ip, const char *src, const YYLTYPE *sloc,
+		    const char *dst, const YYLTYPE *dloc)
+{
+	int af = version == 4 ? AF_INET : AF_INET6;
+
+	memset(out, 0, sizeof(*out));
+	out->type = version == 4 ? TC_ENCAP_IPV4 : TC_ENCAP_IPV6;
+	if (inet_pton(af, src, out->src) != 1)
+		return tc_ctx_error(ctx, sloc, "'ipv%d' needs IPv%d addresses, not '%s'",
+				    version, version, src);
+	if (inet_pton(af, dst, out->dst) != 1)
+		return tc_ctx_error(ctx, dloc, "'ipv%d' needs IPv%d addresses, not '%s'",
+				    version, version, dst);
+	if (ip->ecn == TC_ECN_ECT01)
+		return tc_ctx_error(ctx, &ip->ecn_loc,
+				    "'ect01' is not allowed on an encapsulation header");
+	out->tos = ip->tos;
+	if (ip->ecn >= 0)
+		out->tos = (ip->tos >= 0 ? ip->tos & ~3 : 0) | ip->ecn;
+	out->ttl = ip->ttl;
+	return 0;
+}
+
+/* "checksum present", "key present" */
+static int gre_flag(struct tc_parse_ctx *ctx, const char *name, const char *word,
+		    const YYLTYPE *loc, struct tc_opt_u32 *out)
+{
+	*out = (struct tc_opt_u32){ true, 0 };
+	if (!strcmp(word, "present") && !strcmp(name, "checksum"))
+		out->v = TC_GRE_CSUM;
+	else if (!strcmp(word, "present") && !strcmp(name, "key"))
+		out->v = TC_GRE_KEY;
+	else
+		return tc_ctx_error(ctx, loc, "unknown GRE flag '%s %s' (none, checksum "
+				    "present, key present, sequence# present)", name, word);
+	return 0;
+}
+
+/* The GRE fields after the flags: sum, off, key, seq, in that order. */
+static int gre_finish(struct tc_parse_ctx *ctx, struct tc_encap *out,
+		      uint32_t flags, const YYLTYPE *floc,
+		      const struct tc_gre_field *const f[4])
+{
+	static const char *const names[] = { "sum", "off", "key", "seq" };
+	uint32_t v[4];
+
+	memset(out, 0, sizeof(*out));
+	out->type = TC_ENCAP_GRE;
+	if (flags & TC_GRE_VERSION)
+		return tc_ctx_error(ctx, floc, "GRE version %u is not supported "
+				    "(only version 0)", flags & TC_GRE_VERSION);
+	if (flags & TC_GRE_ROUTING)
+		return tc_ctx_error(ctx, floc, "GRE routing (flags 0x4000) is not supported");
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(f[i]->name, names[i]))
+			return tc_ctx_error(ctx, &f[i]->loc, "expected '%s' here, not '%s' "
+					    "(GRE fields go: flags, sum, off, key, seq)",
+					    names[i], f[i]->name);
+		if (check_num(ctx, &f[i]->v, &f[i]->vloc, names[i], 0,
+			      i < 2 ? 65535 : UINT32_MAX) < 0)
+			return -1;
+		v[i] = (uint32_t)f[i]->v.v;
+	}
+	out->gre.flags = (uint16_t)flags;
+	out->gre.sum = (uint16_t)v[0];
+	out->gre.off = (uint16_t)v[1];
+	out->gre.key = v[2];
+	out->gre.seq = v[3];
+	return 0;
+}
+
+/* Headers that can carry each other: GRE only inside IP; IP and MPLS
+ * inside GRE; only IP under an MPLS stack (one stack per prefix). */
+static int check_encaps(struct tc_parse_ctx *ctx, const struct tc_encaps *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		enum tc_encap_type t = l->e[i].type;
+		enum tc_encap_type prev = i ? l->e[i - 1].type : 0;
+		bool ip_prev = prev == TC_ENCAP_IPV4 || prev == TC_ENCAP_IPV6;
+
+		if (prev == TC_ENCAP_MPLS && !(t == TC_ENCAP_IPV4 || t == TC_ENCAP_IPV6))
+			return tc_ctx_error(ctx, &l->loc[i], "'%s' cannot follow 'mpls': "
+					    "an MPLS label stack carries an IP packet "
+					    "(write all the labels in one 'mpls' prefix)",
+					    t == TC_ENCAP_GRE ? "gre" : "mpls");
+		if (t == TC_ENCAP_GRE && prev == TC_ENCAP_GRE)
+			return tc_ctx_error(ctx, &l->loc[i], "'gre' cannot follow 'gre': "
+					    "GRE carries an IP packet or an MPLS label stack");
+		if (t == TC_ENCAP_GRE && !ip_prev)
+			return tc_ctx_error(ctx, &l->loc[i], "'gre' needs an IP header "
+					    "outside it (write 'ipv4 A > B: gre:')");
+	}
+	return 0;
+}
+
 static int finish_packet(struct tc_parse_ctx *ctx, struct tc_packet *p,
 			 int dir, const YYLTYPE *dloc,
+			 const struct tc_encaps *encaps,
 			 const struct tc_ipinfo *ip)
 {
 	p->dir = (enum tc_direction)dir;
+	if (encaps) {
+		if (check_encaps(ctx, encaps) < 0)
+			return -1;
+		p->n_encap = encaps->n;
+		memcpy(p->encap, encaps->e, sizeof(p->encap));
+	}
 	p->ecn = ip->ecn;
 	p->tos = ip->tos;
 	p->ttl = ip->ttl;

@@ -28,6 +28,7 @@
  */
 #include "codec.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "error.h"
@@ -178,6 +179,7 @@ uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 enum {
 	ETHERTYPE_IPV4 = 0x0800,
 	ETHERTYPE_IPV6 = 0x86dd,
+	ETHERTYPE_MPLS = 0x8847,
 	ETH_HLEN = 14,
 	IPV4_MIN_HLEN = 20,
 	IPV6_HLEN = 40,
@@ -187,6 +189,11 @@ enum {
 	PROTO_ICMP = 1,
 	PROTO_ICMP6 = 58,
 	PROTO_RAW = 255,
+	PROTO_IPIP = 4,		/* IPv4 in IP */
+	PROTO_IPV6_IN = 41,	/* IPv6 in IP */
+	PROTO_GRE = 47,
+	PROTO_MPLS_IN = 137,	/* MPLS in IP (RFC 4023) */
+	GRE_MIN_HLEN = 4,
 	UDP_HLEN = 8,
 };
 
@@ -306,6 +313,137 @@ static int decode_icmp(struct cursor *c, bool v6, struct tc_segment *seg,
 }
 
 static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
+		       struct tc_error *err);
+static int decode_ipv6(struct cursor *c, struct tc_segment *seg,
+		       struct tc_error *err);
+
+/* What an IP protocol number, a GRE protocol type or an ethertype says
+ * comes next: one of these, or 0 for anything else. */
+enum next_hdr { NEXT_IPV4 = 1, NEXT_IPV6, NEXT_GRE, NEXT_MPLS };
+
+static enum next_hdr ip_next(uint8_t proto)
+{
+	return proto == PROTO_IPIP ? NEXT_IPV4 : proto == PROTO_IPV6_IN ? NEXT_IPV6 :
+	       proto == PROTO_GRE ? NEXT_GRE : proto == PROTO_MPLS_IN ? NEXT_MPLS : 0;
+}
+
+static enum next_hdr eth_next(uint16_t type)
+{
+	return type == ETHERTYPE_IPV4 ? NEXT_IPV4 : type == ETHERTYPE_IPV6 ? NEXT_IPV6 :
+	       type == ETHERTYPE_MPLS ? NEXT_MPLS : 0;
+}
+
+/* A new outer layer of seg, or NULL (with err) past TC_MAX_ENCAP. */
+static struct tc_encap *push_encap(struct tc_segment *seg, enum tc_encap_type type,
+				   struct tc_error *err)
+{
+	struct tc_encap *e;
+
+	if (seg->n_encap == TC_MAX_ENCAP) {
+		verr(err, "more than %d encapsulation headers", TC_MAX_ENCAP);
+		return NULL;
+	}
+	e = &seg->encap[seg->n_encap++];
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	return e;
+}
+
+static int decode_next(struct cursor *c, enum next_hdr next, struct tc_segment *seg,
+		       struct tc_error *err);
+
+/* A GRE header (RFC 2784, with RFC 2890's key and sequence number): c
+ * covers the IP payload. */
+static int decode_gre(struct cursor *c, struct tc_segment *seg, struct tc_error *err)
+{
+	struct tc_encap *e = push_encap(seg, TC_ENCAP_GRE, err);
+	const uint8_t *start = c->p + c->off;
+	size_t len = cur_left(c);
+	uint16_t flags, proto;
+
+	if (!e)
+		return -1;
+	if (cur_be16(c, &flags) < 0 || cur_be16(c, &proto) < 0)
+		return verr(err, "truncated GRE header (%zu bytes)", len);
+	if (flags & TC_GRE_VERSION)
+		return verr(err, "GRE version %u not supported", flags & TC_GRE_VERSION);
+	if (flags & TC_GRE_ROUTING)
+		return verr(err, "GRE routing not supported");
+	e->gre.flags = flags;
+	e->gre.proto = proto;
+	if (((flags & TC_GRE_CSUM) && (cur_be16(c, &e->gre.sum) < 0 ||
+				       cur_be16(c, &e->gre.off) < 0)) ||
+	    ((flags & TC_GRE_KEY) && cur_be32(c, &e->gre.key) < 0) ||
+	    ((flags & TC_GRE_SEQ) && cur_be32(c, &e->gre.seq) < 0))
+		return verr(err, "truncated GRE header (%zu bytes)", len);
+	/* The checksum covers the GRE header and its payload. */
+	e->csum_ok = !(flags & TC_GRE_CSUM) || tc_inet_csum(start, len) == 0;
+	if (!eth_next(proto))
+		return verr(err, "unsupported GRE protocol type 0x%04x", proto);
+	return decode_next(c, eth_next(proto), seg, err);
+}
+
+/* An MPLS label stack (RFC 3032), down to the entry marked bottom of
+ * stack; an IPv4 or IPv6 packet below it, by its version nibble. */
+static int decode_mpls(struct cursor *c, struct tc_segment *seg, struct tc_error *err)
+{
+	struct tc_encap *e = push_encap(seg, TC_ENCAP_MPLS, err);
+	uint32_t entry = 0;
+	uint8_t v;
+
+	if (!e)
+		return -1;
+	while (!(entry & 0x100)) {
+		if (e->n_mpls == TC_MAX_MPLS)
+			return verr(err, "more than %d MPLS labels", TC_MAX_MPLS);
+		if (cur_be32(c, &entry) < 0)
+			return verr(err, "truncated MPLS label stack");
+		e->mpls[e->n_mpls++] = entry;
+	}
+	if (cur_left(c) < 1)
+		return verr(err, "nothing below the MPLS label stack");
+	v = c->p[c->off] >> 4;
+	if (v != 4 && v != 6)
+		return verr(err, "no IP packet below the MPLS label stack (version %u)", v);
+	return decode_next(c, v == 4 ? NEXT_IPV4 : NEXT_IPV6, seg, err);
+}
+
+static int decode_next(struct cursor *c, enum next_hdr next, struct tc_segment *seg,
+		       struct tc_error *err)
+{
+	switch (next) {
+	case NEXT_IPV4:
+		return decode_ipv4(c, seg, err);
+	case NEXT_IPV6:
+		return decode_ipv6(c, seg, err);
+	case NEXT_GRE:
+		return decode_gre(c, seg, err);
+	default:
+		return decode_mpls(c, seg, err);
+	}
+}
+
+/* The IP header just decoded into seg carries another header (proto):
+ * keep it as an outer layer, and decode what it carries from c. */
+static int decode_encap_ip(struct cursor *c, uint8_t proto, struct tc_segment *seg,
+			   struct tc_error *err)
+{
+	struct tc_encap *e = push_encap(seg, seg->ip_version == 4 ? TC_ENCAP_IPV4 :
+					TC_ENCAP_IPV6, err);
+
+	if (!e)
+		return -1;
+	memcpy(e->src, seg->src, sizeof(e->src));
+	memcpy(e->dst, seg->dst, sizeof(e->dst));
+	e->tos = seg->tos;
+	e->ttl = seg->ttl;
+	e->csum_ok = seg->ip_csum_ok;
+	memset(seg->src, 0, sizeof(seg->src));
+	memset(seg->dst, 0, sizeof(seg->dst));
+	return decode_next(c, ip_next(proto), seg, err);
+}
+
+static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 		       struct tc_error *err)
 {
 	size_t len = cur_left(c);
@@ -347,7 +485,8 @@ static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "IPv4 fragment (offset %u%s) not supported",
 			    (unsigned)(frag & 0x1fff) * 8,
 			    frag & 0x2000 ? ", more fragments" : "");
-	if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_ICMP)
+	if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_ICMP &&
+	    !ip_next(proto))
 		return verr(err, "not a TCP segment, UDP datagram or ICMP message (protocol %u)",
 			    proto);
 
@@ -355,6 +494,8 @@ static int decode_ipv4(struct cursor *c, struct tc_segment *seg,
 	if (cur_skip(c, (size_t)seg->ip_hl - IPV4_MIN_HLEN) < 0 ||
 	    cur_sub(c, (size_t)seg->ip_total_len - seg->ip_hl, &tcp) < 0)
 		return verr(err, "truncated IPv4 packet (%zu bytes)", len);
+	if (ip_next(proto))
+		return decode_encap_ip(&tcp, proto, seg, err);
 	return proto == PROTO_UDP ? decode_udp(&tcp, seg, err) :
 	       proto == PROTO_ICMP ? decode_icmp(&tcp, false, seg, err) :
 	       decode_tcp(&tcp, seg, err);
@@ -406,31 +547,29 @@ static int decode_ipv6(struct cursor *c, struct tc_segment *seg,
 	if (nh != PROTO_TCP && ipv6_is_ext(nh))
 		return verr(err, "unsupported IPv6 extension header (next header %u)",
 			    nh);
-	if (nh != PROTO_TCP && nh != PROTO_UDP && nh != PROTO_ICMP6)
+	if (nh != PROTO_TCP && nh != PROTO_UDP && nh != PROTO_ICMP6 && !ip_next(nh))
 		return verr(err, "not a TCP segment, UDP datagram or ICMP message (protocol %u)",
 			    nh);
 	if (cur_sub(c, plen, &tcp) < 0)
 		return verr(err, "truncated IPv6 packet (%zu bytes)", len);
+	if (ip_next(nh))
+		return decode_encap_ip(&tcp, nh, seg, err);
 	return nh == PROTO_UDP ? decode_udp(&tcp, seg, err) :
 	       nh == PROTO_ICMP6 ? decode_icmp(&tcp, true, seg, err) :
 	       decode_tcp(&tcp, seg, err);
 }
 
-/* Decode from c; want is 4, 6, or 0 for "whatever the version says". */
-static int decode_ip(struct cursor *c, int want, struct tc_segment *seg,
-		     struct tc_error *err)
+/* An IP packet of whichever version its first nibble says. */
+static int decode_ip(struct cursor *c, struct tc_segment *seg, struct tc_error *err)
 {
 	uint8_t v;
 
-	if (want == 0) {
-		if (cur_left(c) < 1)
-			return verr(err, "empty IP packet");
-		v = c->p[c->off] >> 4;
-		if (v != 4 && v != 6)
-			return verr(err, "bad IP version %u", v);
-		want = v;
-	}
-	return want == 4 ? decode_ipv4(c, seg, err) : decode_ipv6(c, seg, err);
+	if (cur_left(c) < 1)
+		return verr(err, "empty IP packet");
+	v = c->p[c->off] >> 4;
+	if (v != 4 && v != 6)
+		return verr(err, "bad IP version %u", v);
+	return v == 4 ? decode_ipv4(c, seg, err) : decode_ipv6(c, seg, err);
 }
 
 int tc_decode_ip(const uint8_t *pkt, size_t len, struct tc_segment *seg,
@@ -440,7 +579,7 @@ int tc_decode_ip(const uint8_t *pkt, size_t len, struct tc_segment *seg,
 
 	memset(seg, 0, sizeof(*seg));
 	cur_init(&c, pkt, len);
-	return decode_ip(&c, 0, seg, err);
+	return decode_ip(&c, seg, err);
 }
 
 int tc_decode_ether(const uint8_t *frame, size_t len, struct tc_segment *seg,
@@ -453,11 +592,9 @@ int tc_decode_ether(const uint8_t *frame, size_t len, struct tc_segment *seg,
 	cur_init(&c, frame, len);
 	if (cur_skip(&c, 12) < 0 || cur_be16(&c, &type) < 0)
 		return verr(err, "truncated Ethernet header (%zu bytes)", len);
-	if (type == ETHERTYPE_IPV4)
-		return decode_ip(&c, 4, seg, err);
-	if (type == ETHERTYPE_IPV6)
-		return decode_ip(&c, 6, seg, err);
-	return verr(err, "unsupported ethertype 0x%04x", type);
+	if (!eth_next(type))
+		return verr(err, "unsupported ethertype 0x%04x", type);
+	return decode_next(&c, eth_next(type), seg, err);
 }
 
 /* ---- options ---- */
@@ -869,8 +1006,86 @@ static void format_icmp_tail(const struct tc_packet *p, struct strbuf *out)
 		strbuf_addf(out, " [raw (%u)]", p->payload_len);
 }
 
+static void format_gre(const struct tc_encap *e, struct strbuf *out)
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} names[] = {
+		{ TC_GRE_CSUM, "checksum present" },
+		{ TC_GRE_KEY, "key present" },
+		{ TC_GRE_SEQ, "sequence# present" },
+	};
+	const char *sep = "[";
+
+	if (!e->gre.flags && !e->gre.sum && !e->gre.off && !e->gre.key && !e->gre.seq) {
+		strbuf_addstr(out, "gre: ");
+		return;
+	}
+	strbuf_addstr(out, "gre flags ");
+	if (e->gre.flags & ~(TC_GRE_CSUM | TC_GRE_KEY | TC_GRE_SEQ)) {
+		strbuf_addf(out, "0x%04x", e->gre.flags);
+	} else {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			if (e->gre.flags & names[i].bit) {
+				strbuf_addf(out, "%s%s", sep, names[i].name);
+				sep = ", ";
+			}
+		}
+		strbuf_addstr(out, *sep == '[' ? "[none]" : "]");
+	}
+	strbuf_addf(out, " sum %u off %u key %u seq %u: ", e->gre.sum, e->gre.off,
+		    e->gre.key, e->gre.seq);
+}
+
+void tc_encaps_format(const struct tc_encap *e, int n, struct strbuf *out)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	for (int i = 0; i < n; i++, e++) {
+		int af = e->type == TC_ENCAP_IPV4 ? AF_INET : AF_INET6;
+		const char *sep = "[";
+
+		switch (e->type) {
+		case TC_ENCAP_IPV4:
+		case TC_ENCAP_IPV6:
+			strbuf_addf(out, "ipv%d ", af == AF_INET ? 4 : 6);
+			if (e->tos >= 0) {
+				strbuf_addf(out, "%stos 0x%02x", sep, (unsigned)e->tos);
+				sep = ", ";
+			}
+			if (e->ttl >= 0) {
+				strbuf_addf(out, "%sttl %d", sep, e->ttl);
+				sep = ", ";
+			}
+			if (*sep != '[')
+				strbuf_addstr(out, "] ");
+			inet_ntop(af, e->src, a, sizeof(a));
+			inet_ntop(af, e->dst, b, sizeof(b));
+			strbuf_addf(out, "%s > %s: ", a, b);
+			break;
+		case TC_ENCAP_GRE:
+			format_gre(e, out);
+			break;
+		case TC_ENCAP_MPLS:
+			strbuf_addstr(out, "mpls");
+			for (int k = 0; k < e->n_mpls; k++)
+				tc_mpls_entry_format(e->mpls[k], out);
+			strbuf_addstr(out, ": ");
+			break;
+		}
+	}
+}
+
+void tc_mpls_entry_format(uint32_t entry, struct strbuf *out)
+{
+	strbuf_addf(out, " (label %u, tc %u, %sttl %u)", entry >> 12, (entry >> 9) & 7,
+		    entry & 0x100 ? "[S], " : "", entry & 0xff);
+}
+
 void tc_packet_format(const struct tc_packet *p, struct strbuf *out)
 {
+	tc_encaps_format(p->encap, p->n_encap, out);
 	format_ipinfo(p, out);
 	if (p->l4 == TC_L4_UDP) {
 		if (p->has_ports)
@@ -924,6 +1139,13 @@ int tc_segment_to_packet(const struct tc_segment *seg, struct tc_packet *pkt,
 	pkt->icmp6_type = pkt->icmp6_code = -1;
 	pkt->icmp_mtu = -1;
 	pkt->icmp_echo_id = -1;
+
+	/* The outer headers as a script would write them: addresses, GRE
+	 * fields, MPLS entries (TOS and TTL are compared, not shown). */
+	pkt->n_encap = seg->n_encap;
+	memcpy(pkt->encap, seg->encap, sizeof(pkt->encap));
+	for (int i = 0; i < pkt->n_encap; i++)
+		pkt->encap[i].tos = pkt->encap[i].ttl = -1;
 
 	pkt->flags = seg->flags;
 	pkt->no_flags = seg->flags == 0;

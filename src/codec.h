@@ -18,8 +18,14 @@
 struct tc_error;
 struct strbuf;
 
-/* A decoded live frame: Ethernet (optional) + IPv4/IPv6 + TCP. */
+/* A decoded live frame: Ethernet (optional) + IPv4/IPv6 + TCP, UDP or
+ * ICMP, behind any outer headers (IP in IP, GRE, MPLS). */
 struct tc_segment {
+	/* Outer headers, outermost first; the fields below are the inner
+	 * packet's. */
+	int n_encap;
+	struct tc_encap encap[TC_MAX_ENCAP];
+
 	/* IP */
 	int ip_version;		/* 4 or 6 */
 	uint8_t ip_hl;		/* IPv4 header length in bytes (20 without options) */
@@ -56,10 +62,13 @@ struct tc_segment {
 };
 
 /*
- * Decode an Ethernet II frame carrying IPv4/IPv6 and TCP.  Returns 0 and
- * fills seg, or -1 with a message in err (kind TC_ERR_VERIFY) for a frame
- * that is not Ethernet+IP+TCP or is truncated/malformed.  Extra bytes after
- * the IP total length (Ethernet padding) are ignored.
+ * Decode an Ethernet II frame carrying IPv4/IPv6 and TCP (or UDP, ICMP),
+ * possibly inside IPv4 or IPv6 (protocols 4 and 41), GRE (47; version 0,
+ * no routing) and MPLS (ethertype 0x8847, IP protocol 137), each kept in
+ * seg->encap.  Returns 0 and fills seg, or -1 with a message in err (kind
+ * TC_ERR_VERIFY) for a frame that is none of these or is truncated or
+ * malformed.  Extra bytes after the IP total length (Ethernet padding)
+ * are ignored.
  */
 int tc_decode_ether(const uint8_t *frame, size_t len, struct tc_segment *seg,
 		    struct tc_error *err);
@@ -89,6 +98,17 @@ int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
  * "<mss 1460,nop,wscale 7>"). */
 void tc_option_format(const struct tc_option *opt, struct strbuf *out);
 void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out);
+
+/*
+ * Append outer headers in script notation, each with its colon and a
+ * space: "ipv4 192.168.0.2 > 192.168.0.1: gre: ", "gre flags [key present]
+ * sum 0 off 0 key 7 seq 0: ", "mpls (label 16, tc 0, [S], ttl 64): ".  An
+ * IP header's TOS and TTL are shown when not -1.
+ */
+void tc_encaps_format(const struct tc_encap *e, int n, struct strbuf *out);
+
+/* Append one MPLS entry with a leading space: " (label 16, tc 0, [S], ttl 64)". */
+void tc_mpls_entry_format(uint32_t entry, struct strbuf *out);
 
 /* Append the flags in script order ("S.", "F.", "P.", "-" for none). */
 void tc_flags_format(uint16_t flags, struct strbuf *out);

@@ -838,6 +838,8 @@ static void wire_ip(const struct engine *e, const struct tc_packet *p,
 	}
 	w->ttl = p->ttl >= 0 ? (uint8_t)p->ttl : 255;
 	w->tos = p->tos >= 0 ? (uint8_t)p->tos : 0;
+	w->encap = p->encap;
+	w->n_encap = p->n_encap;
 	if (p->ecn >= 0 && p->ecn <= TC_ECN_CE)
 		w->tos = (uint8_t)((w->tos & ~3) | p->ecn);
 }
@@ -1250,20 +1252,34 @@ struct wire_open {
 	struct engine *e;
 };
 
+static bool script_has_encap(const struct tc_script *s)
+{
+	for (int i = 0; i < s->n_events; i++)
+		if (s->events[i].type == TC_EVENT_PACKET && s->events[i].u.packet->n_encap)
+			return true;
+	return false;
+}
+
 static int open_wire(void *arg, struct tc_error *err)
 {
 	struct engine *e = ((struct wire_open *)arg)->e;
-	char filter[128], r[INET6_ADDRSTRLEN];
+	char filter[384], r[INET6_ADDRSTRLEN];
 
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
 	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
 	/* Only the test's own traffic: TCP, UDP and ICMP errors (ICMPv6
 	 * types below 128), which leaves out the kernel's neighbour
-	 * discovery and MLD. */
-	snprintf(filter, sizeof(filter), "%s and (tcp or udp or %s) and dst host %s",
+	 * discovery and MLD.  A script with outer headers also takes
+	 * whatever IP in IP, GRE or MPLS the kernel sends: the decoder
+	 * finds the inner packet, and seg_matches() judges it. */
+	snprintf(filter, sizeof(filter), "(%s and (tcp or udp or %s) and dst host %s)%s",
 		 e->wire_family == AF_INET6 ? "ip6" : "ip",
-		 e->wire_family == AF_INET6 ? "(icmp6 and ip6[40] < 128)" : "icmp", r);
+		 e->wire_family == AF_INET6 ? "(icmp6 and ip6[40] < 128)" : "icmp", r,
+		 !script_has_encap(e->s) ? "" :
+		 " or (ip and (ip proto 4 or ip proto 41 or ip proto 47 or ip proto 137))"
+		 " or (ip6 and (ip6 proto 4 or ip6 proto 41 or ip6 proto 47 or ip6 proto 137))"
+		 " or ether proto 0x8847");
 	return tc_sniff_open("wire0", filter, &e->sn, err);
 }
 

@@ -52,6 +52,7 @@
 
 #include "codec.h"
 #include "error.h"
+#include "script.h"
 
 #define TCP_HDR_LEN 20
 #define IP_HDR_LEN 20
@@ -315,9 +316,99 @@ static ssize_t send_gso(struct tc_inject *inj, uint8_t *frame, size_t len,
 	return n - (ssize_t)sizeof(vh);
 }
 
+/* What the header being wrapped is, for the protocol field around it. */
+enum wrapped { W_IPV4, W_IPV6, W_GRE, W_MPLS };
+
+static uint8_t wrapped_proto(enum wrapped w)
+{
+	static const uint8_t proto[] = { [W_IPV4] = 4, [W_IPV6] = 41, [W_GRE] = 47,
+					 [W_MPLS] = 137 };
+
+	return proto[w];
+}
+
+static uint16_t wrapped_ethertype(enum wrapped w)
+{
+	static const uint16_t type[] = { [W_IPV4] = ETHERTYPE_IP,
+					 [W_IPV6] = ETHERTYPE_IPV6,
+					 [W_GRE] = 0, [W_MPLS] = 0x8847 };
+
+	return type[w];
+}
+
+/*
+ * The outer headers of seg around the IP packet of *len bytes just built
+ * (innermost first, as libnet stacks its blocks): each IP header's
+ * protocol, GRE's protocol type and each length say what they carry.
+ * *len grows by their size; *ethertype gets the outermost's.  libnet
+ * fills in IPv4 header checksums, and GRE's when the checksum bit is set
+ * and the script's sum is 0.
+ */
+static int build_encaps(struct tc_inject *inj, const struct tc_wire_tcp *seg,
+			size_t *len, uint16_t *ethertype, struct tc_error *err)
+{
+	enum wrapped inner = seg->ipv6 ? W_IPV6 : W_IPV4;
+
+	for (int i = seg->n_encap - 1; i >= 0; i--) {
+		const struct tc_encap *e = &seg->encap[i];
+		uint8_t tos = e->tos >= 0 ? (uint8_t)e->tos : 0;
+		uint8_t ttl = e->ttl >= 0 ? (uint8_t)e->ttl : 255;
+		size_t add = e->type == TC_ENCAP_IPV4 ? IP_HDR_LEN :
+			     e->type == TC_ENCAP_IPV6 ? IPV6_HDR_LEN :
+			     e->type == TC_ENCAP_GRE ? libnet_getgre_length(e->gre.flags) :
+			     4 * (size_t)e->n_mpls;
+		struct libnet_in6_addr src6, dst6;
+		uint32_t src4, dst4;
+		int rc = 0;
+
+		if (*len + add > IP_MAX_LEN)
+			return tc_error_set(err, TC_ERR_SCRIPT,
+					    "an encapsulated packet of %zu bytes does not fit in an IP packet",
+					    *len + add);
+		switch (e->type) {
+		case TC_ENCAP_IPV4:
+			memcpy(&src4, e->src, 4);
+			memcpy(&dst4, e->dst, 4);
+			rc = libnet_build_ipv4((uint16_t)(add + *len), tos, 0, 0, ttl,
+					       wrapped_proto(inner), 0, src4, dst4, NULL, 0,
+					       inj->l, 0);
+			inner = W_IPV4;
+			break;
+		case TC_ENCAP_IPV6:
+			memcpy(&src6, e->src, 16);
+			memcpy(&dst6, e->dst, 16);
+			rc = libnet_build_ipv6(tos, 0, (uint16_t)*len, wrapped_proto(inner), ttl,
+					       src6, dst6, NULL, 0, inj->l, 0);
+			inner = W_IPV6;
+			break;
+		case TC_ENCAP_GRE:
+			rc = libnet_build_gre(e->gre.flags, wrapped_ethertype(inner), e->gre.sum,
+					      e->gre.off, e->gre.key, e->gre.seq,
+					      (uint16_t)(add + *len), NULL, 0, inj->l, 0);
+			inner = W_GRE;
+			break;
+		case TC_ENCAP_MPLS:
+			for (int k = e->n_mpls - 1; k >= 0 && rc >= 0; k--) {
+				uint32_t m = e->mpls[k];
+
+				rc = libnet_build_mpls(m >> 12, (m >> 9) & 7, (m >> 8) & 1,
+						       m & 0xff, NULL, 0, inj->l, 0);
+			}
+			inner = W_MPLS;
+			break;
+		}
+		if (rc < 0)
+			return libnet_fail(inj, "cannot build an encapsulation header", err);
+		*len += add;
+	}
+	*ethertype = wrapped_ethertype(inner);
+	return 0;
+}
+
 /*
  * Put the IP (the addresses, tos, ttl, id, flow label of seg) and Ethernet
- * headers around len bytes of l4 (protocol proto) and send the frame.
+ * headers around len bytes of l4 (protocol proto), then seg's outer
+ * headers, and send the frame.
  * A TCP segment (proto 6) above the MTU, or with more payload than
  * seg->gso_size, goes as GSO.
  */
@@ -329,7 +420,8 @@ static int send_ip(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 	uint32_t pkt_len = 0;
 	struct timespec ts;
 	size_t ip_hdr = seg->ipv6 ? IPV6_HDR_LEN : IP_HDR_LEN;
-	uint16_t gso_size = 0;
+	uint16_t gso_size = 0, ethertype = seg->ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
+	size_t all = ip_hdr + (size_t)len;
 	int n, ret = -1;
 
 	libnet_clear_packet(inj->l);
@@ -352,24 +444,25 @@ static int send_ip(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 				      (uint32_t)len, inj->l, 0) < 0)
 			return libnet_fail(inj, "cannot build the IPv4 header", err);
 	}
-	if (libnet_build_ethernet(seg->dst_mac, seg->src_mac,
-				  seg->ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP,
+	if (build_encaps(inj, seg, &all, &ethertype, err) < 0)
+		return -1;
+	if (libnet_build_ethernet(seg->dst_mac, seg->src_mac, ethertype,
 				  NULL, 0, inj->l, 0) < 0)
 		return libnet_fail(inj, "cannot build the Ethernet header", err);
 	if (libnet_adv_cull_packet(inj->l, &pkt, &pkt_len) < 0)
 		return libnet_fail(inj, "cannot assemble the frame", err);
-	if (seg->ipv6 && (pkt_len != ETH_HDR_LEN + IPV6_HDR_LEN + (uint32_t)len ||
-			  pkt[ETH_HDR_LEN + 4] != (uint8_t)(len >> 8) ||
-			  pkt[ETH_HDR_LEN + 5] != (uint8_t)len)) {
+	if (pkt_len != ETH_HDR_LEN + all ||
+	    (seg->ipv6 && !seg->n_encap && (pkt[ETH_HDR_LEN + 4] != (uint8_t)(len >> 8) ||
+					    pkt[ETH_HDR_LEN + 5] != (uint8_t)len))) {
 		tc_error_set(err, TC_ERR_ENV,
-			     "libnet built a bad IPv6 frame (%u bytes for a %d-byte payload)",
+			     "libnet built a bad frame (%u bytes for a %d-byte payload)",
 			     pkt_len, len);
 		goto out;
 	}
 	errno = 0;
-	if (proto == IPPROTO_TCP && seg->payload_len > seg->gso_size)
+	if (proto == IPPROTO_TCP && !seg->n_encap && seg->payload_len > seg->gso_size)
 		gso_size = seg->gso_size;
-	if (proto == IPPROTO_TCP && !gso_size && pkt_len - ETH_HDR_LEN > (uint32_t)inj->mtu &&
+	if (proto == IPPROTO_TCP && !seg->n_encap && !gso_size && pkt_len - ETH_HDR_LEN > (uint32_t)inj->mtu &&
 	    inj->mtu > (int)(ip_hdr + TCP_HDR_LEN + seg->opts_len))
 		/* The payload of a full-MTU segment with these headers:
 		 * always less than this one's. */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct tc_error;
+struct tc_encap;
 
 /* A fully live TCP segment to send, over IPv4 or IPv6. */
 struct tc_wire_tcp {
@@ -33,6 +34,8 @@ struct tc_wire_tcp {
 	const uint8_t *opts;		/* already a multiple of 4 bytes */
 	size_t opts_len;
 	uint32_t payload_len;		/* that many zero bytes */
+	const struct tc_encap *encap;	/* outer headers, outermost first */
+	int n_encap;
 	uint16_t gso_size;		/* a payload longer than this goes as GSO
 					 * of this segment size; 0: only a frame
 					 * above the MTU, by the MTU */

@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "error.h"
 #include "parser.h"
 #include "strbuf.h"
@@ -342,6 +343,11 @@ static void dump_ipinfo(struct strbuf *out, const struct tc_packet *p)
 static void dump_packet(struct strbuf *out, const struct tc_packet *p)
 {
 	strbuf_addf(out, "packet %c", p->dir == TC_DIR_INBOUND ? '<' : '>');
+	if (p->n_encap) {
+		strbuf_addch(out, ' ');
+		tc_encaps_format(p->encap, p->n_encap, out);
+		out->buf[--out->len] = '\0';	/* the space after the last ':' */
+	}
 	dump_ipinfo(out, p);
 	if (p->l4 == TC_L4_ICMP) {
 		strbuf_addf(out, " icmp type %d code %d icmp6 type %d code %d",

@@ -101,10 +101,63 @@ enum tc_ecn {
 	TC_ECN_ECT01 = 4,	/* outbound only: ECT(0) or ECT(1) */
 };
 
+/*
+ * An encapsulation header written before a packet line's inner packet
+ * (`ipv4 A > B:`, `ipv6 A > B:`, `gre ...:`, `mpls (...):`), or decoded
+ * from the wire in front of it.  A line's outer headers are listed
+ * outermost first; the inner packet's own IP header is the line itself.
+ */
+#define TC_MAX_ENCAP 4
+#define TC_MAX_MPLS 8
+
+enum tc_encap_type {
+	TC_ENCAP_IPV4 = 1,
+	TC_ENCAP_IPV6,
+	TC_ENCAP_GRE,
+	TC_ENCAP_MPLS,
+};
+
+/* GRE flag bits (RFC 2784, RFC 2890), in the first 16 bits. */
+enum {
+	TC_GRE_CSUM = 0x8000,
+	TC_GRE_ROUTING = 0x4000,
+	TC_GRE_KEY = 0x2000,
+	TC_GRE_SEQ = 0x1000,
+	TC_GRE_VERSION = 0x0007,
+};
+
+struct tc_encap {
+	enum tc_encap_type type;
+	/* IPV4, IPV6: the literal addresses (IPv4 in the first 4 bytes);
+	 * the TOS byte (traffic class) and TTL (hop limit), -1 when a
+	 * script leaves them out (then sent as 0 and 64, not checked). */
+	uint8_t src[16], dst[16];
+	int tos, ttl;
+	/* GRE: the flags word (checksum, key, sequence bits, version 0);
+	 * the optional fields, sent in the order RFC 2890 lays them out
+	 * when their bit is set.  A script's sum 0 with the checksum bit
+	 * asks for the right checksum.  proto is the wire's (decoded only;
+	 * sent as what the next header is). */
+	struct {
+		uint16_t flags, sum, off, proto;
+		uint32_t key, seq;
+	} gre;
+	/* MPLS: the label stack entries as on the wire, outermost first:
+	 * label << 12 | tc << 9 | bottom-of-stack << 8 | ttl. */
+	int n_mpls;
+	uint32_t mpls[TC_MAX_MPLS];
+	/* Decoded only: the IPv4 header or GRE checksum verifies. */
+	bool csum_ok;
+};
+
 /* A packet line. */
 struct tc_packet {
 	enum tc_direction dir;
 	enum tc_l4 l4;
+
+	/* Outer headers, outermost first (none: a plain packet). */
+	int n_encap;
+	struct tc_encap encap[TC_MAX_ENCAP];
 
 	/* IP-level [ipinfo]; -1 means "not given". */
 	int ecn;		/* enum tc_ecn */

@@ -1,6 +1,7 @@
 /* verify.c: see verify.h. */
 #include "verify.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -336,6 +337,152 @@ static int ip_fields(const struct tc_packet *exp, const struct tc_segment *act,
 	return 0;
 }
 
+static const char *encap_name(enum tc_encap_type t)
+{
+	return t == TC_ENCAP_IPV4 ? "ipv4" : t == TC_ENCAP_IPV6 ? "ipv6" :
+	       t == TC_ENCAP_GRE ? "gre" : "mpls";
+}
+
+/* The outer headers as the script writes them, or "none". */
+static void encaps_text(const struct tc_encap *e, int n, bool show_ip, struct strbuf *out)
+{
+	struct tc_encap copy[TC_MAX_ENCAP];
+
+	if (!n) {
+		strbuf_addstr(out, "none");
+		return;
+	}
+	memcpy(copy, e, sizeof(copy[0]) * (size_t)n);
+	for (int i = 0; i < n && !show_ip; i++)
+		copy[i].tos = copy[i].ttl = -1;
+	tc_encaps_format(copy, n, out);
+	out->buf[--out->len] = '\0';	/* the last ':' ends it */
+}
+
+static int mismatch_addr(struct tc_mismatch *mm, const char *field, int af,
+			 const uint8_t *exp, const uint8_t *act)
+{
+	char e[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, exp, e, sizeof(e));
+	inet_ntop(af, act, a, sizeof(a));
+	return mismatch(mm, field, e, a);
+}
+
+/* One outer IP header: its addresses as written, TOS and TTL when given. */
+static int encap_ip(const struct tc_encap *x, const struct tc_encap *a,
+		    struct tc_mismatch *mm)
+{
+	int af = x->type == TC_ENCAP_IPV4 ? AF_INET : AF_INET6;
+	size_t alen = af == AF_INET ? 4 : 16;
+	const char *v = encap_name(x->type);
+	char f[32];
+
+	if (!a->csum_ok)
+		return mismatch(mm, "outer ipv4 checksum", "valid", "bad");
+	if (memcmp(x->src, a->src, alen)) {
+		snprintf(f, sizeof(f), "outer %s src", v);
+		return mismatch_addr(mm, f, af, x->src, a->src);
+	}
+	if (memcmp(x->dst, a->dst, alen)) {
+		snprintf(f, sizeof(f), "outer %s dst", v);
+		return mismatch_addr(mm, f, af, x->dst, a->dst);
+	}
+	if (x->tos >= 0 && x->tos != a->tos) {
+		snprintf(f, sizeof(f), "outer %s tos", v);
+		return mismatch_u(mm, f, (unsigned)x->tos, (unsigned)a->tos);
+	}
+	if (x->ttl >= 0 && x->ttl != a->ttl) {
+		snprintf(f, sizeof(f), "outer %s ttl", v);
+		return mismatch_u(mm, f, (unsigned)x->ttl, (unsigned)a->ttl);
+	}
+	return 0;
+}
+
+/* A GRE header: its flags, then each optional field its flags carry.  A
+ * script's sum 0 with the checksum bit asks for a correct checksum. */
+static int encap_gre(const struct tc_encap *x, const struct tc_encap *a,
+		     struct tc_mismatch *mm)
+{
+	if (x->gre.flags != a->gre.flags) {
+		char e[16], v[16];
+
+		snprintf(e, sizeof(e), "0x%04x", x->gre.flags);
+		snprintf(v, sizeof(v), "0x%04x", a->gre.flags);
+		return mismatch(mm, "gre flags", e, v);
+	}
+	if (x->gre.flags & TC_GRE_CSUM) {
+		if (!x->gre.sum && !a->csum_ok)
+			return mismatch(mm, "gre checksum", "valid", "bad");
+		if (x->gre.sum && x->gre.sum != a->gre.sum)
+			return mismatch_u(mm, "gre sum", x->gre.sum, a->gre.sum);
+		if (x->gre.off != a->gre.off)
+			return mismatch_u(mm, "gre off", x->gre.off, a->gre.off);
+	}
+	if ((x->gre.flags & TC_GRE_KEY) && x->gre.key != a->gre.key)
+		return mismatch_u(mm, "gre key", x->gre.key, a->gre.key);
+	if ((x->gre.flags & TC_GRE_SEQ) && x->gre.seq != a->gre.seq)
+		return mismatch_u(mm, "gre seq", x->gre.seq, a->gre.seq);
+	return 0;
+}
+
+/* An MPLS label stack, entry by entry. */
+static int encap_mpls(const struct tc_encap *x, const struct tc_encap *a,
+		      struct tc_mismatch *mm)
+{
+	if (x->n_mpls != a->n_mpls)
+		return mismatch_u(mm, "mpls labels", (unsigned)x->n_mpls, (unsigned)a->n_mpls);
+	for (int i = 0; i < x->n_mpls; i++) {
+		if (x->mpls[i] != a->mpls[i]) {
+			struct strbuf e = STRBUF_INIT, v = STRBUF_INIT;
+			char f[32];
+
+			snprintf(f, sizeof(f), "mpls entry %d", i + 1);
+			tc_mpls_entry_format(x->mpls[i], &e);
+			tc_mpls_entry_format(a->mpls[i], &v);
+			mismatch(mm, f, e.buf + 1, v.buf + 1);
+			strbuf_release(&e);
+			strbuf_release(&v);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The outer headers: the same kinds in the same order, then each one's
+ * fields.  Unlike packetdrill, which compares only their kinds, lengths,
+ * TOS and TTL, the outer addresses are judged as written.
+ */
+static int verify_encaps(const struct tc_packet *exp, const struct tc_segment *act,
+			 struct tc_mismatch *mm)
+{
+	bool same = exp->n_encap == act->n_encap;
+
+	for (int i = 0; same && i < exp->n_encap; i++)
+		same = exp->encap[i].type == act->encap[i].type;
+	if (!same) {
+		struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
+
+		encaps_text(exp->encap, exp->n_encap, true, &e);
+		encaps_text(act->encap, act->n_encap, false, &a);
+		mismatch(mm, "encapsulation", e.buf, a.buf);
+		strbuf_release(&e);
+		strbuf_release(&a);
+		return 1;
+	}
+	for (int i = 0; i < exp->n_encap; i++) {
+		const struct tc_encap *x = &exp->encap[i], *a = &act->encap[i];
+		int rc = x->type == TC_ENCAP_GRE ? encap_gre(x, a, mm) :
+			 x->type == TC_ENCAP_MPLS ? encap_mpls(x, a, mm) :
+			 encap_ip(x, a, mm);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		       const struct tc_segment *act,
 		       const struct tc_verify_opts *vo, struct tc_mismatch *mm)
@@ -346,6 +493,8 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 	memset(mm, 0, sizeof(*mm));
 	if (act->ip_version == 4 && !act->ip_csum_ok)
 		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
+	if (verify_encaps(exp, act, mm))
+		return 1;
 	if (proto_l4(act->ip_proto) != (int)exp->l4)
 		return mismatch(mm, "protocol", l4_name(exp->l4),
 				proto_l4(act->ip_proto) < 0 ? "other" :
