@@ -211,11 +211,30 @@ static bool all_zero(struct cursor *c, size_t n)
 	return true;
 }
 
+/*
+ * The checksum a TCP segment or UDP datagram (l4, len bytes, proto) should
+ * carry, whatever its checksum field (at csum) holds: a capture before the
+ * device sees a partial one when the kernel left it to checksum offload.
+ * The sum with the field as captured, less the field.
+ */
+static uint16_t right_csum(const struct tc_segment *seg, uint8_t proto,
+			   const uint8_t *l4, size_t len, uint16_t field)
+{
+	uint16_t x = pseudo_csum(seg->ip_version == 6 ? 16 : 4, seg->src, seg->dst,
+				 proto, l4, len);
+	uint32_t sum = (uint32_t)(uint16_t)~x + (uint16_t)~field;
+
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 /* The TCP header and payload: c covers exactly the IP payload. */
 static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 		      struct tc_error *err)
 {
 	size_t avail = cur_left(c);
+	const uint8_t *start = c->p + c->off;
 	uint8_t b12, b13;
 
 	if (avail < TCP_MIN_HLEN)
@@ -227,6 +246,7 @@ static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 	    cur_be16(c, &seg->urg) < 0)
 		return verr(err, "truncated TCP header (%zu bytes)", avail);
 
+	seg->csum_right = right_csum(seg, PROTO_TCP_PSEUDO, start, avail, seg->csum);
 	seg->doff = (uint8_t)((b12 >> 4) * 4);
 	seg->reserved = (uint8_t)((b12 >> 1) & 7);
 	seg->flags = (uint16_t)(b13 | (b12 & 1) << 8);
@@ -251,6 +271,7 @@ static int decode_udp(struct cursor *c, struct tc_segment *seg,
 		      struct tc_error *err)
 {
 	size_t avail = cur_left(c);
+	const uint8_t *start = c->p + c->off;
 	uint16_t ulen, csum;
 
 	if (avail < UDP_HLEN)
@@ -262,6 +283,9 @@ static int decode_udp(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "bad UDP length %u (%zu bytes after the IP header)",
 			    ulen, avail);
 	seg->csum = csum;
+	seg->csum_right = csum ? right_csum(seg, PROTO_UDP_PSEUDO, start, ulen, csum) : 0;
+	if (csum && !seg->csum_right)
+		seg->csum_right = 0xffff;
 	seg->payload_len = ulen - UDP_HLEN;
 	seg->payload_zero = all_zero(c, seg->payload_len);
 	return 0;
@@ -286,6 +310,7 @@ static int decode_icmp(struct cursor *c, bool v6, struct tc_segment *seg,
 	seg->icmp_type = type;
 	seg->icmp_code = code;
 	seg->csum = csum;
+	seg->csum_right = csum;	/* never offloaded */
 	if (!v6 && type == 3 && code == 4)
 		seg->icmp_mtu = rest & 0xffff;
 	else if (v6 && type == 2)
@@ -376,11 +401,24 @@ static int decode_gre(struct cursor *c, struct tc_segment *seg, struct tc_error 
 	    ((flags & TC_GRE_KEY) && cur_be32(c, &e->gre.key) < 0) ||
 	    ((flags & TC_GRE_SEQ) && cur_be32(c, &e->gre.seq) < 0))
 		return verr(err, "truncated GRE header (%zu bytes)", len);
-	/* The checksum covers the GRE header and its payload. */
-	e->csum_ok = !(flags & TC_GRE_CSUM) || tc_inet_csum(start, len) == 0;
 	if (!eth_next(proto))
 		return verr(err, "unsupported GRE protocol type 0x%04x", proto);
-	return decode_next(c, eth_next(proto), seg, err);
+	if (decode_next(c, eth_next(proto), seg, err) < 0)
+		return -1;
+	/* The checksum covers the GRE header and its payload, with the
+	 * inner checksum as the device completes it (the kernel computes
+	 * GRE's that way when it offloads the inner one). */
+	if (flags & TC_GRE_CSUM) {
+		uint32_t sum = sum16(0, start, len);
+
+		sum += (uint32_t)(uint16_t)~seg->csum + seg->csum_right;
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		e->csum_ok = sum == 0xffff;
+	} else {
+		e->csum_ok = true;
+	}
+	return 0;
 }
 
 /* An MPLS label stack (RFC 3032), down to the entry marked bottom of

@@ -46,7 +46,8 @@ struct tc_segment {
 	uint16_t flags;		/* TC_TH_* including TC_TH_AE */
 	uint8_t reserved;	/* the three reserved bits (byte 12, bits 1..3) */
 	uint16_t win;
-	uint16_t csum;
+	uint16_t csum;		/* as captured (partial when offloaded) */
+	uint16_t csum_right;	/* the TCP or UDP checksum it should be */
 	uint16_t urg;
 	uint8_t opts[TC_MAX_OPT_BYTES];
 	uint8_t opts_len;

@@ -582,6 +582,166 @@ static void check_every_length(const uint8_t *f, size_t full, size_t min_ok,
 	}
 }
 
+/* ---- outer headers ---- */
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* An outer IPv4 header (10.0.0.1 > 10.0.0.2, protocol proto) at p over
+ * n bytes of payload; returns 20. */
+static size_t outer_ipv4(uint8_t *p, uint8_t proto, size_t n)
+{
+	static const uint8_t h[] = { 0x45, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0,
+				     10, 0, 0, 1, 10, 0, 0, 2 };
+
+	memcpy(p, h, sizeof(h));
+	put16(p + 2, (unsigned)(20 + n));
+	p[9] = proto;
+	put16(p + 10, tc_inet_csum(p, 20));
+	return 20;
+}
+
+/*
+ * synack_frame's IP packet inside GRE (flags; key 5, seq 6 when set; a
+ * checksum when set, computed as the device would see the inner TCP
+ * checksum) inside IPv4, as an Ethernet frame in out.  Returns its length.
+ */
+static size_t gre_frame(uint8_t *out, unsigned flags)
+{
+	const uint8_t *inner = synack_frame + ETH;
+	size_t n = sizeof(synack_frame) - ETH, g = 4, at;
+	uint8_t *gre;
+
+	g += (flags & TC_GRE_CSUM ? 4 : 0) + (flags & TC_GRE_KEY ? 4 : 0) +
+	     (flags & TC_GRE_SEQ ? 4 : 0);
+	memcpy(out, synack_frame, 12);
+	put16(out + 12, 0x0800);
+	outer_ipv4(out + ETH, 47, g + n);
+	gre = out + ETH + 20;
+	memset(gre, 0, g);
+	put16(gre, flags);
+	put16(gre + 2, 0x0800);
+	at = flags & TC_GRE_CSUM ? 8 : 4;
+	if (flags & TC_GRE_KEY) {
+		gre[at + 3] = 5;
+		at += 4;
+	}
+	if (flags & TC_GRE_SEQ)
+		gre[at + 3] = 6;
+	memcpy(gre + g, inner, n);
+	if (flags & TC_GRE_CSUM) {
+		/* synack_frame's TCP checksum is not the right one: as a
+		 * device would, sum with the right one in its place. */
+		uint8_t *t = gre + g + 20, saved[2] = { t[16], t[17] };
+
+		t[16] = t[17] = 0;
+		put16(t + 16, tc_tcp_csum(4, inner + 12, inner + 16, t, n - 20));
+		put16(gre + 4, tc_inet_csum(gre, g + n));
+		t[16] = saved[0];
+		t[17] = saved[1];
+	}
+	return ETH + 20 + g + n;
+}
+
+static void test_codec__gre_decoded_and_formatted(void)
+{
+	uint8_t f[256];
+	size_t len = gre_frame(f, TC_GRE_KEY | TC_GRE_SEQ);
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_STR(fmt_frame(f, len, true),
+		  "ipv4 10.0.0.1 > 10.0.0.2: gre flags [key present, sequence# present] "
+		  "sum 0 off 0 key 5 seq 6: S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+	CHECK_INT(tc_decode_ether(f, len, &seg, &err), 0);
+	CHECK_INT(seg.n_encap, 2);
+	CHECK_INT(seg.encap[0].ttl, 64);
+	CHECK(seg.encap[0].csum_ok);
+	CHECK_INT(seg.encap[1].gre.proto, 0x0800);
+	/* The inner packet's own fields. */
+	CHECK_INT(seg.src[0], 192);
+	CHECK_INT(seg.sport, 8080);
+	check_every_length(f, len, len, true);
+	len = gre_frame(f, 0);
+	CHECK_STR(fmt_frame(f, len, true),
+		  "ipv4 10.0.0.1 > 10.0.0.2: gre: S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+}
+
+/* The GRE checksum is judged with the inner TCP checksum as the device
+ * completes it: a partial one in the capture does not make it bad. */
+static void test_codec__gre_checksum_with_offloaded_inner(void)
+{
+	uint8_t f[256];
+	size_t len = gre_frame(f, TC_GRE_CSUM);
+	uint8_t *tcp_csum = f + ETH + 20 + 8 + 20 + 16;
+	struct tc_segment seg;
+	struct tc_error err;
+
+	CHECK_INT(tc_decode_ether(f, len, &seg, &err), 0);
+	CHECK(seg.encap[1].csum_ok);
+	CHECK(seg.encap[1].gre.sum != 0);
+	/* A partial inner checksum (what a CHECKSUM_PARTIAL skb holds). */
+	tcp_csum[0] ^= 0x5a;
+	tcp_csum[1] ^= 0xa5;
+	CHECK_INT(tc_decode_ether(f, len, &seg, &err), 0);
+	CHECK(seg.encap[1].csum_ok);
+	CHECK(seg.csum != seg.csum_right);
+	/* A wrong GRE checksum. */
+	f[ETH + 20 + 5] ^= 1;
+	CHECK_INT(tc_decode_ether(f, len, &seg, &err), 0);
+	CHECK(!seg.encap[1].csum_ok);
+}
+
+static void test_codec__encapsulation_errors(void)
+{
+	uint8_t f[512], *g = f + ETH + 20;
+	size_t len = gre_frame(f, 0), n;
+
+	put16(g, 1);
+	CHECK_STR(decode_msg(f, len, true), "GRE version 1 not supported");
+	put16(g, TC_GRE_ROUTING);
+	CHECK_STR(decode_msg(f, len, true), "GRE routing not supported");
+	put16(g, 0);
+	put16(g + 2, 0x1234);
+	CHECK_STR(decode_msg(f, len, true), "unsupported GRE protocol type 0x1234");
+
+	/* Five IPv4 headers in IPv4 around the SYN-ACK. */
+	n = sizeof(synack_frame) - ETH;
+	memcpy(f, synack_frame, ETH);
+	memcpy(f + ETH + 5 * 20, synack_frame + ETH, n);
+	for (int i = 4; i >= 0; i--)
+		outer_ipv4(f + ETH + (size_t)i * 20, 4, (size_t)(4 - i) * 20 + n);
+	CHECK_STR(decode_msg(f, ETH + 5 * 20 + n, true), "more than 4 encapsulation headers");
+	memcpy(f + 20, synack_frame, ETH);
+	CHECK_STR(decode_msg(f + 20, ETH + 4 * 20 + n, true), "ok");
+	CHECK_STR(fmt_frame(f + 20, ETH + 4 * 20 + n, true),
+		  "ipv4 10.0.0.1 > 10.0.0.2: ipv4 10.0.0.1 > 10.0.0.2: ipv4 10.0.0.1 > 10.0.0.2: "
+		  "ipv4 10.0.0.1 > 10.0.0.2: S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+
+	/* MPLS straight after Ethernet: a stack that never ends, and one
+	 * over something that is not IP. */
+	memcpy(f, synack_frame, 12);
+	put16(f + 12, 0x8847);
+	memset(f + ETH, 0, 8);
+	f[ETH + 2] = 0x10;		/* label 1, no bottom of stack */
+	CHECK_STR(decode_msg(f, ETH + 8, true), "truncated MPLS label stack");
+	f[ETH + 2] = 0x11;		/* and bottom of stack */
+	f[ETH + 4] = 0x20;
+	CHECK_STR(decode_msg(f, ETH + 8, true),
+		  "no IP packet below the MPLS label stack (version 2)");
+	CHECK_STR(decode_msg(f, ETH + 4, true), "nothing below the MPLS label stack");
+	memcpy(f + ETH + 4, synack_frame + ETH, n);
+	CHECK_STR(fmt_frame(f, ETH + 4 + n, true),
+		  "mpls (label 1, tc 0, [S], ttl 0): S. 305419896:305419896(0) ack 1 win 65535 "
+		  "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+}
+
 static void test_codec__truncated_every_length(void)
 {
 	size_t len;
@@ -1034,6 +1194,9 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__packet_format_udp_icmp),
 	TAP_TEST(test_codec__seq_wraps),
 	TAP_TEST(test_codec__syn_with_ack_field),
+	TAP_TEST(test_codec__gre_decoded_and_formatted),
+	TAP_TEST(test_codec__gre_checksum_with_offloaded_inner),
+	TAP_TEST(test_codec__encapsulation_errors),
 };
 
 TAP_MAIN(tests)

@@ -792,6 +792,155 @@ static void test_netio__injected_bytes_are_exact(void)
 	in_child(bytes_body);
 }
 
+/* Capture the next frame on tun0 and decode it. */
+static int next_decoded(struct tc_sniff *tun, uint8_t *buf, size_t cap,
+			struct tc_segment *seg, size_t *len)
+{
+	struct tc_error err;
+	int64_t ts;
+
+	tc_error_clear(&err);
+	if (tc_sniff_next(tun, now_ns() + NS_PER_S, buf, cap, len, &ts, &err) != 1) {
+		print_err(&err);
+		return -1;
+	}
+	if (tc_decode_ether(buf, *len, seg, &err) < 0) {
+		print_err(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Outer headers around an injected segment, as the kernel side receives
+ * them: IPv4 + GRE (checksum computed for sum 0, key, seq) + the segment;
+ * a GRE checksum written out is sent as written; IPv6 + MPLS (two
+ * labels) + the segment; an MPLS stack outermost (ethertype 0x8847).
+ */
+static void encap_body(void)
+{
+	struct tc_netns *ns = NULL;
+	struct wire w = { .filter = "tcp" };
+	struct tc_sniff *tun = NULL;
+	struct tc_error err;
+	struct tc_wire_tcp s;
+	struct tc_encap e[2];
+	struct tc_segment seg;
+	uint8_t buf[2048];
+	size_t len = 0;
+
+	tc_error_clear(&err);
+	if (tc_netns_open(&cfg, &ns, &err) < 0 ||
+	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0 ||
+	    tc_sniff_open("tun0", "ip proto 47 or ip6 proto 137 or ether proto 0x8847",
+			  &tun, &err) < 0) {
+		print_err(&err);
+		CHECK(!"open");
+		goto out;
+	}
+	s = seg_to_kernel(ns, 40001, 9, TC_TH_ACK, 1, 2);
+	s.payload_len = 5;
+	memset(e, 0, sizeof(e));
+	e[0].type = TC_ENCAP_IPV4;
+	inet_pton(AF_INET, "192.168.0.2", e[0].src);
+	inet_pton(AF_INET, "192.168.0.1", e[0].dst);
+	e[0].tos = -1;
+	e[0].ttl = 7;
+	e[1].type = TC_ENCAP_GRE;
+	e[1].gre.flags = TC_GRE_CSUM | TC_GRE_KEY | TC_GRE_SEQ;
+	e[1].gre.key = 0x01020304;
+	e[1].gre.seq = 9;
+	s.encap = e;
+	s.n_encap = 2;
+	CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+	if (next_decoded(tun, buf, sizeof(buf), &seg, &len) == 0) {
+		CHECK_INT(len, 14 + 20 + 16 + 20 + 20 + 5);
+		CHECK_INT(buf[12] << 8 | buf[13], 0x0800);
+		CHECK_INT(buf[14 + 9], 47);
+		CHECK_INT(seg.n_encap, 2);
+		CHECK_INT(seg.encap[0].type, TC_ENCAP_IPV4);
+		CHECK(memcmp(seg.encap[0].src, e[0].src, 4) == 0);
+		CHECK(memcmp(seg.encap[0].dst, e[0].dst, 4) == 0);
+		CHECK_INT(seg.encap[0].ttl, 7);
+		CHECK_INT(seg.encap[0].tos, 0);
+		CHECK(seg.encap[0].csum_ok);
+		CHECK_INT(seg.encap[1].type, TC_ENCAP_GRE);
+		CHECK_INT(seg.encap[1].gre.flags, 0xb000);
+		CHECK_INT(seg.encap[1].gre.proto, 0x0800);
+		CHECK_INT(seg.encap[1].gre.key, 0x01020304);
+		CHECK_INT(seg.encap[1].gre.seq, 9);
+		CHECK(seg.encap[1].gre.sum != 0);
+		CHECK(seg.encap[1].csum_ok);
+		/* The inner packet: the run's addresses, the segment. */
+		CHECK(seg.ip_csum_ok);
+		CHECK(memcmp(seg.src, &s.src_ip, 4) == 0);
+		CHECK_INT(seg.sport, 40001);
+		CHECK_INT(seg.payload_len, 5);
+		CHECK_INT(seg.csum_right, seg.csum);
+	}
+
+	/* A GRE checksum written out goes as written, right or not. */
+	e[1].gre.flags = TC_GRE_CSUM;
+	e[1].gre.sum = 0x1234;
+	CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+	if (next_decoded(tun, buf, sizeof(buf), &seg, &len) == 0) {
+		CHECK_INT(len, 14 + 20 + 8 + 20 + 20 + 5);
+		CHECK_INT(seg.encap[1].gre.sum, 0x1234);
+		CHECK(!seg.encap[1].csum_ok);
+	}
+
+	/* IPv6 outside, then two MPLS labels. */
+	e[0].type = TC_ENCAP_IPV6;
+	inet_pton(AF_INET6, "2001:db8::2", e[0].src);
+	inet_pton(AF_INET6, "2001:db8::1", e[0].dst);
+	e[0].tos = 0x10;
+	e[0].ttl = -1;
+	e[1].type = TC_ENCAP_MPLS;
+	e[1].n_mpls = 2;
+	e[1].mpls[0] = 16u << 12 | 3u << 9 | 9;
+	e[1].mpls[1] = 17u << 12 | 0x100 | 63;
+	CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+	if (next_decoded(tun, buf, sizeof(buf), &seg, &len) == 0) {
+		CHECK_INT(len, 14 + 40 + 8 + 20 + 20 + 5);
+		CHECK_INT(buf[12] << 8 | buf[13], 0x86dd);
+		CHECK_INT(buf[14 + 6], 137);
+		CHECK_INT(buf[14 + 4] << 8 | buf[14 + 5], 8 + 20 + 20 + 5);
+		CHECK_INT(seg.n_encap, 2);
+		CHECK_INT(seg.encap[0].type, TC_ENCAP_IPV6);
+		CHECK(memcmp(seg.encap[0].dst, e[0].dst, 16) == 0);
+		CHECK_INT(seg.encap[0].tos, 0x10);
+		CHECK_INT(seg.encap[0].ttl, 255);
+		CHECK_INT(seg.encap[1].type, TC_ENCAP_MPLS);
+		CHECK_INT(seg.encap[1].n_mpls, 2);
+		CHECK_INT(seg.encap[1].mpls[0], e[1].mpls[0]);
+		CHECK_INT(seg.encap[1].mpls[1], e[1].mpls[1]);
+		CHECK_INT(seg.dport, 9);
+	}
+
+	/* An MPLS stack outermost: straight after the Ethernet header. */
+	s.encap = &e[1];
+	s.n_encap = 1;
+	CHECK_INT(tc_inject_tcp(w.inj, &s, NULL, &err), 0);
+	if (next_decoded(tun, buf, sizeof(buf), &seg, &len) == 0) {
+		CHECK_INT(len, 14 + 8 + 20 + 20 + 5);
+		CHECK_INT(buf[12] << 8 | buf[13], 0x8847);
+		CHECK_INT(seg.n_encap, 1);
+		CHECK_INT(seg.encap[0].mpls[1] & 0x100, 0x100);
+		CHECK_INT(seg.sport, 40001);
+	}
+out:
+	if (err.kind != TC_ERR_NONE)
+		print_err(&err);
+	tc_sniff_close(tun);
+	close_wire(&w);
+	tc_netns_close(ns);
+}
+
+static void test_netio__encapsulated_bytes(void)
+{
+	in_child(encap_body);
+}
+
 struct wire_sysctl {
 	char v[32];
 };
@@ -1211,6 +1360,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_netio__no_tso_frames_are_cable_sized),
 	TAP_TEST(test_netio__tso_frames_are_larger_than_the_mtu),
 	TAP_TEST(test_netio__injected_bytes_are_exact),
+	TAP_TEST(test_netio__encapsulated_bytes),
 	TAP_TEST(test_netio__sysctl_stays_in_the_namespace),
 	TAP_TEST(test_netio__wire_is_quiet),
 	TAP_TEST(test_netio__ipv6_quiet_nodad_checksums),

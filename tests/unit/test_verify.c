@@ -182,6 +182,124 @@ static void test_verify__protocol_named(void)
 	CHECK_STR(mm.actual, "TCP");
 }
 
+static struct tc_encap ip4_encap(const char *src, const char *dst)
+{
+	struct tc_encap e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = TC_ENCAP_IPV4;
+	inet_pton(AF_INET, src, e.src);
+	inet_pton(AF_INET, dst, e.dst);
+	e.tos = e.ttl = -1;
+	e.csum_ok = true;
+	return e;
+}
+
+/* Outer headers: kinds and order first, then each one's fields, before
+ * anything of the inner packet. */
+static void test_verify__encapsulation(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1001, 0, 1);
+	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_mismatch mm;
+	struct strbuf sb = STRBUF_INIT;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 0);
+	tc_map_learn_local(&m, 0, 1000);
+	p.n_encap = s.n_encap = 2;
+	p.encap[0] = s.encap[0] = ip4_encap("192.168.0.1", "192.168.0.2");
+	memset(&p.encap[1], 0, sizeof(p.encap[1]));
+	p.encap[1].type = TC_ENCAP_GRE;
+	s.encap[1] = p.encap[1];
+	s.encap[1].csum_ok = true;
+	s.encap[0].ttl = 64;
+	s.encap[0].tos = 0;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+
+	/* A plain line, an encapsulated packet, and the reverse. */
+	p.n_encap = 0;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "encapsulation");
+	CHECK_STR(mm.expected, "none");
+	CHECK_STR(mm.actual, "ipv4 192.168.0.1 > 192.168.0.2: gre:");
+	p.n_encap = 2;
+	s.n_encap = 0;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.expected, "ipv4 192.168.0.1 > 192.168.0.2: gre:");
+	CHECK_STR(mm.actual, "none");
+	s.n_encap = 2;
+
+	/* Addresses as written; TOS and TTL only when given. */
+	inet_pton(AF_INET, "192.168.0.3", p.encap[0].dst);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "outer ipv4 dst");
+	CHECK_STR(mm.expected, "192.168.0.3");
+	CHECK_STR(mm.actual, "192.168.0.2");
+	p.encap[0] = ip4_encap("192.168.0.1", "192.168.0.2");
+	p.encap[0].ttl = 63;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "outer ipv4 ttl");
+	CHECK_STR(mm.expected, "63");
+	CHECK_STR(mm.actual, "64");
+	p.encap[0].ttl = 64;
+	s.encap[0].csum_ok = false;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "outer ipv4 checksum");
+	s.encap[0].csum_ok = true;
+
+	/* GRE: flags, then the fields they carry; sum 0 asks for a right one. */
+	p.encap[1].gre.flags = TC_GRE_KEY;
+	p.encap[1].gre.key = 8;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "gre flags");
+	CHECK_STR(mm.expected, "0x2000");
+	CHECK_STR(mm.actual, "0x0000");
+	s.encap[1].gre.flags = TC_GRE_KEY | TC_GRE_CSUM;
+	s.encap[1].gre.key = 7;
+	s.encap[1].gre.sum = 0xbeef;
+	p.encap[1].gre.flags = TC_GRE_KEY | TC_GRE_CSUM;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "gre key");
+	CHECK_STR(mm.expected, "8");
+	CHECK_STR(mm.actual, "7");
+	p.encap[1].gre.key = 7;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	s.encap[1].csum_ok = false;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "gre checksum");
+	CHECK_STR(mm.actual, "bad");
+	p.encap[1].gre.sum = 0xbeee;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "gre sum");
+	p.encap[1].gre.sum = 0xbeef;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+
+	/* MPLS: depth, then entry by entry. */
+	memset(&p.encap[1], 0, sizeof(p.encap[1]));
+	p.encap[1].type = TC_ENCAP_MPLS;
+	p.encap[1].n_mpls = 1;
+	p.encap[1].mpls[0] = 101u << 12 | 0x100 | 64;
+	s.encap[1] = p.encap[1];
+	s.encap[1].mpls[0] = 100u << 12 | 0x100 | 64;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "mpls entry 1");
+	CHECK_STR(mm.expected, "(label 101, tc 0, [S], ttl 64)");
+	CHECK_STR(mm.actual, "(label 100, tc 0, [S], ttl 64)");
+	s.encap[1].n_mpls = 2;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "mpls labels");
+
+	/* The live packet shows its outer headers. */
+	s.encap[1].n_mpls = 1;
+	tc_format_live(&m, &s, &sb);
+	CHECK_STR(sb.buf, "ipv4 192.168.0.1 > 192.168.0.2: mpls (label 100, tc 0, [S], ttl 64): "
+		  ". 1:1(0) ack 1 win 64240");
+	strbuf_release(&sb);
+}
+
 static void test_verify__ack_field_without_ack_flag_is_raw(void)
 {
 	struct tc_conn_map m;
@@ -402,6 +520,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__synack_matches_and_learns_isn),
 	TAP_TEST(test_verify__seen_time),
 	TAP_TEST(test_verify__protocol_named),
+	TAP_TEST(test_verify__encapsulation),
 	TAP_TEST(test_verify__ack_field_without_ack_flag_is_raw),
 	TAP_TEST(test_verify__isn_learned_once),
 	TAP_TEST(test_verify__wrong_ack),
