@@ -246,7 +246,9 @@ static int decode_tcp(struct cursor *c, struct tc_segment *seg,
 	    cur_be16(c, &seg->urg) < 0)
 		return verr(err, "truncated TCP header (%zu bytes)", avail);
 
-	seg->csum_right = right_csum(seg, PROTO_TCP_PSEUDO, start, avail, seg->csum);
+	/* Only a GRE checksum needs it: not worth a pass over every segment. */
+	if (seg->n_encap)
+		seg->csum_right = right_csum(seg, PROTO_TCP_PSEUDO, start, avail, seg->csum);
 	seg->doff = (uint8_t)((b12 >> 4) * 4);
 	seg->reserved = (uint8_t)((b12 >> 1) & 7);
 	seg->flags = (uint16_t)(b13 | (b12 & 1) << 8);
@@ -283,8 +285,9 @@ static int decode_udp(struct cursor *c, struct tc_segment *seg,
 		return verr(err, "bad UDP length %u (%zu bytes after the IP header)",
 			    ulen, avail);
 	seg->csum = csum;
-	seg->csum_right = csum ? right_csum(seg, PROTO_UDP_PSEUDO, start, ulen, csum) : 0;
-	if (csum && !seg->csum_right)
+	if (csum && seg->n_encap)
+		seg->csum_right = right_csum(seg, PROTO_UDP_PSEUDO, start, ulen, csum);
+	if (csum && seg->n_encap && !seg->csum_right)
 		seg->csum_right = 0xffff;
 	seg->payload_len = ulen - UDP_HLEN;
 	seg->payload_zero = all_zero(c, seg->payload_len);

@@ -47,7 +47,8 @@ struct tc_segment {
 	uint8_t reserved;	/* the three reserved bits (byte 12, bits 1..3) */
 	uint16_t win;
 	uint16_t csum;		/* as captured (partial when offloaded) */
-	uint16_t csum_right;	/* the TCP or UDP checksum it should be */
+	uint16_t csum_right;	/* the TCP or UDP checksum it should be
+				 * (worked out only inside outer headers) */
 	uint16_t urg;
 	uint8_t opts[TC_MAX_OPT_BYTES];
 	uint8_t opts_len;
