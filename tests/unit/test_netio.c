@@ -661,6 +661,31 @@ static void test_netio__tso_frames_are_larger_than_the_mtu(void)
 	in_child(bulk_body);
 }
 
+/* The namespaces, the wire's injector and a capture on tun0 (filter). */
+static int open_all(struct tc_netns **ns, struct wire *w, const char *filter,
+		    struct tc_sniff **tun, struct tc_error *err)
+{
+	tc_error_clear(err);
+	if (tc_netns_open(&cfg, ns, err) < 0 ||
+	    tc_netns_in_wire(*ns, open_wire, w, err) < 0 ||
+	    tc_sniff_open("tun0", filter, tun, err) < 0) {
+		print_err(err);
+		CHECK(!"open");
+		return -1;
+	}
+	return 0;
+}
+
+static void close_all(struct tc_error *err, struct tc_sniff *tun, struct wire *w,
+		      struct tc_netns *ns)
+{
+	if (err->kind != TC_ERR_NONE)
+		print_err(err);
+	tc_sniff_close(tun);
+	close_wire(w);
+	tc_netns_close(ns);
+}
+
 /* Every field as given, checked on the kernel side of the veth. */
 static void bytes_body(void)
 {
@@ -679,14 +704,8 @@ static void bytes_body(void)
 	int64_t ts;
 	int rc;
 
-	tc_error_clear(&err);
-	if (tc_netns_open(&cfg, &ns, &err) < 0 ||
-	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0 ||
-	    tc_sniff_open("tun0", "tcp", &tun, &err) < 0) {
-		print_err(&err);
-		CHECK(!"open");
+	if (open_all(&ns, &w, "tcp", &tun, &err) < 0)
 		goto out;
-	}
 	CHECK(tc_inject_last_frame(w.inj, &last_len) == NULL);
 	s = seg_to_kernel(ns, 40001, 9, 0x1f8, 0xfffffff0, 0x12345678);
 	s.tos = 0x02;
@@ -780,11 +799,7 @@ static void bytes_body(void)
 		CHECK(full != part);
 	}
 out:
-	if (err.kind != TC_ERR_NONE)
-		print_err(&err);
-	tc_sniff_close(tun);
-	close_wire(&w);
-	tc_netns_close(ns);
+	close_all(&err, tun, &w, ns);
 }
 
 static void test_netio__injected_bytes_are_exact(void)
@@ -829,15 +844,9 @@ static void encap_body(void)
 	uint8_t buf[2048];
 	size_t len = 0;
 
-	tc_error_clear(&err);
-	if (tc_netns_open(&cfg, &ns, &err) < 0 ||
-	    tc_netns_in_wire(ns, open_wire, &w, &err) < 0 ||
-	    tc_sniff_open("tun0", "ip proto 47 or ip6 proto 137 or ether proto 0x8847",
-			  &tun, &err) < 0) {
-		print_err(&err);
-		CHECK(!"open");
+	if (open_all(&ns, &w, "ip proto 47 or ip6 proto 137 or ether proto 0x8847",
+		     &tun, &err) < 0)
 		goto out;
-	}
 	s = seg_to_kernel(ns, 40001, 9, TC_TH_ACK, 1, 2);
 	s.payload_len = 5;
 	memset(e, 0, sizeof(e));
@@ -929,11 +938,7 @@ static void encap_body(void)
 		CHECK_INT(seg.sport, 40001);
 	}
 out:
-	if (err.kind != TC_ERR_NONE)
-		print_err(&err);
-	tc_sniff_close(tun);
-	close_wire(&w);
-	tc_netns_close(ns);
+	close_all(&err, tun, &w, ns);
 }
 
 static void test_netio__encapsulated_bytes(void)
