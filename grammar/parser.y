@@ -247,6 +247,8 @@ static int finish_packet(struct tc_parse_ctx *ctx, struct tc_packet *p,
 static int encap_ip(struct tc_parse_ctx *ctx, struct tc_encap *out, int version,
 		    const struct tc_ipinfo *ip, const char *src, const YYLTYPE *sloc,
 		    const char *dst, const YYLTYPE *dloc);
+static int expect_word(struct tc_parse_ctx *ctx, const char *word, const YYLTYPE *loc,
+		       const char *want, const char *where);
 static int gre_flag(struct tc_parse_ctx *ctx, const char *name, const char *word,
 		    const YYLTYPE *loc, struct tc_opt_u32 *out);
 static int gre_finish(struct tc_parse_ctx *ctx, struct tc_encap *out,
@@ -599,15 +601,13 @@ gre_fields
 gre_flags
 	: word '[' gre_flag_list ']'
 		{
-			if (strcmp($1, "flags") && tc_ctx_error(ctx, &@1, "expected 'flags' "
-					"after 'gre', not '%s'", $1) < 0)
+			if (expect_word(ctx, $1, &@1, "flags", "after 'gre'") < 0)
 				FAIL();
 			$$ = $3;
 		}
 	| word INTEGER
 		{
-			if ((strcmp($1, "flags") && tc_ctx_error(ctx, &@1, "expected 'flags' "
-					"after 'gre', not '%s'", $1) < 0) ||
+			if (expect_word(ctx, $1, &@1, "flags", "after 'gre'") < 0 ||
 			    check_num(ctx, &$2, &@2, "GRE flags", 0, 65535) < 0)
 				FAIL();
 			$$ = (struct tc_opt_u32){ true, (uint32_t)$2.v };
@@ -674,10 +674,8 @@ mpls_entries
 mpls_entry
 	: '(' word INTEGER ',' word INTEGER ',' opt_mpls_bottom TTL INTEGER ')'
 		{
-			if ((strcmp($2, "label") && tc_ctx_error(ctx, &@2, "expected 'label' "
-					"in an MPLS entry, not '%s'", $2) < 0) ||
-			    (strcmp($5, "tc") && tc_ctx_error(ctx, &@5, "expected 'tc' "
-					"in an MPLS entry, not '%s'", $5) < 0) ||
+			if (expect_word(ctx, $2, &@2, "label", "in an MPLS entry") < 0 ||
+			    expect_word(ctx, $5, &@5, "tc", "in an MPLS entry") < 0 ||
 			    check_num(ctx, &$3, &@3, "MPLS label", 0, (1 << 20) - 1) < 0 ||
 			    check_num(ctx, &$6, &@6, "MPLS traffic class", 0, 7) < 0 ||
 			    check_num(ctx, &$10, &@10, "MPLS ttl", 0, 255) < 0)
@@ -2009,6 +2007,15 @@ static int encap_ip(struct tc_parse_ctx *ctx, struct tc_encap *out, int version,
 		out->tos = (ip->tos >= 0 ? ip->tos & ~3 : 0) | ip->ecn;
 	out->ttl = ip->ttl;
 	return 0;
+}
+
+/* A word the syntax fixes (GRE's "flags", MPLS's "label", "tc"). */
+static int expect_word(struct tc_parse_ctx *ctx, const char *word, const YYLTYPE *loc,
+		       const char *want, const char *where)
+{
+	if (!strcmp(word, want))
+		return 0;
+	return tc_ctx_error(ctx, loc, "expected '%s' %s, not '%s'", want, where, word);
 }
 
 /* "checksum present", "key present" */

@@ -112,6 +112,14 @@ static int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 
 enum { PROTO_TCP_PSEUDO = 6, PROTO_UDP_PSEUDO = 17, PROTO_ICMPV6 = 58 };
 
+/* A 32-bit one's-complement sum folded to 16 bits (not complemented). */
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 uint16_t tc_inet_csum(const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
@@ -123,9 +131,7 @@ uint16_t tc_inet_csum(const void *buf, size_t len)
 		sum += (uint32_t)b[i] << 8 | b[i + 1];
 	if (len & 1)
 		sum += (uint32_t)b[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~fold(sum);
 }
 
 /* One's-complement sum of big-endian 16-bit words, not folded. */
@@ -153,9 +159,7 @@ static uint16_t pseudo_csum(size_t alen, const uint8_t *src, const uint8_t *dst,
 	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
 	sum += proto;
 	sum = sum16(sum, l4, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~fold(sum);
 }
 
 uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
@@ -222,11 +226,7 @@ static uint16_t right_csum(const struct tc_segment *seg, uint8_t proto,
 {
 	uint16_t x = pseudo_csum(seg->ip_version == 6 ? 16 : 4, seg->src, seg->dst,
 				 proto, l4, len);
-	uint32_t sum = (uint32_t)(uint16_t)~x + (uint16_t)~field;
-
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~fold((uint32_t)(uint16_t)~x + (uint16_t)~field);
 }
 
 /* The TCP header and payload: c covers exactly the IP payload. */
@@ -415,9 +415,7 @@ static int decode_gre(struct cursor *c, struct tc_segment *seg, struct tc_error 
 		uint32_t sum = sum16(0, start, len);
 
 		sum += (uint32_t)(uint16_t)~seg->csum + seg->csum_right;
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		e->csum_ok = sum == 0xffff;
+		e->csum_ok = fold(sum) == 0xffff;
 	} else {
 		e->csum_ok = true;
 	}
