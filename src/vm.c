@@ -512,12 +512,15 @@ static int boot(struct run *r, const char *accel, double deadline, int probe_s,
 	return 0;
 }
 
-static int kvm_usable(void)
+/* Whether /dev/kvm opens; if not, why (strerror) in *why. */
+static int kvm_usable(const char **why)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		*why = strerror(errno);
 		return 0;
+	}
 	close(fd);
 	return 1;
 }
@@ -710,7 +713,14 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 	if (prepare_outputs(&r, &job, cwd, err) < 0)
 		goto out;
 
-	accel = !strcmp(o->accel, "auto") ? (kvm_usable() ? "kvm" : "tcg") : o->accel;
+	accel = o->accel;
+	if (!strcmp(o->accel, "auto")) {
+		const char *why = NULL;
+
+		accel = kvm_usable(&why) ? "kvm" : "tcg";
+		if (why)
+			fprintf(stderr, "note: KVM is not usable (/dev/kvm: %s): using TCG\n", why);
+	}
 	for (;;) {
 		bool probing = !strcmp(o->accel, "auto") && !strcmp(accel, "kvm");
 
