@@ -182,6 +182,9 @@ static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 		return 0;
 	}
 	o = tc_outcome_parse(f1);
+	if (o == TC_OUT_LATE)
+		return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+				   "'late' is not an outcome of the kernel's: a baseline cannot expect it");
 	if (o < 0 || o == TC_OUT_NONE)
 		return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
 				   "unknown outcome '%s' (expected pass, fail, error, timeout or skip)",
@@ -281,7 +284,8 @@ void tc_baseline_judge(const struct tc_baseline *b, const struct tc_suite *s,
 {
 	const struct entry *e;
 
-	if (!b || c->outcome == TC_OUT_NONE)
+	/* A late run has no verdict to compare (the command exits 4). */
+	if (!b || c->outcome == TC_OUT_NONE || c->outcome == TC_OUT_LATE)
 		return;
 	e = find(b, s->scripts[c->script], s->columns[c->column].label);
 	c->bl_outcome = e ? e->outcome : -1;
@@ -336,9 +340,29 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 
 		if (c->outcome == TC_OUT_NONE)
 			continue;
+		e = find(old, s->scripts[c->script], label);
+		if (c->outcome == TC_OUT_LATE) {
+			/* No verdict: never recorded as the kernel's.  What
+			 * the old baseline said stands; otherwise a note. */
+			if (e) {
+				strbuf_addf(&sb, "%-8s %-*s  ", tc_outcome_name(e->outcome),
+					    wp, label);
+				encode(&sb, s->scripts[c->script]);
+				if (e->reason)
+					strbuf_addf(&sb, "  # %s", e->reason);
+			} else {
+				strbuf_addf(&sb, "# not recorded (late in every attempt, no verdict): %s ",
+					    label);
+				encode(&sb, s->scripts[c->script]);
+			}
+			for (size_t k = start; k < sb.len; k++)
+				if (sb.buf[k] == '\n' || sb.buf[k] == '\r')
+					sb.buf[k] = ' ';
+			strbuf_addch(&sb, '\n');
+			continue;
+		}
 		strbuf_addf(&sb, "%-8s %-*s  ", tc_outcome_name(c->outcome), wp, label);
 		encode(&sb, s->scripts[c->script]);
-		e = find(old, s->scripts[c->script], label);
 		if (e && e->outcome == (int)c->outcome && e->reason)
 			strbuf_addf(&sb, "  # %s", e->reason);
 		else if (c->outcome == TC_OUT_SKIP && c->message)

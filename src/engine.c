@@ -1283,6 +1283,50 @@ static int open_wire(void *arg, struct tc_error *err)
 	return tc_sniff_open("wire0", filter, &e->sn, err);
 }
 
+/*
+ * The script's Requires: lines, against the values its namespace has now
+ * (the kernel's defaults with the profile applied).  One that does not
+ * hold makes the run not applicable, naming the key, both values and where
+ * the value came from: a setting the script is not written for is no
+ * verdict on the kernel.
+ */
+static int check_requires(struct engine *e, struct tc_error *err)
+{
+	for (int i = 0; i < e->s->n_requires; i++) {
+		const struct tc_require *r = &e->s->requires[i];
+		const struct tc_sysctl *from = NULL;
+		char val[512];
+		int rc = tc_netns_sysctl_read(e->ns, r->key, val, sizeof(val), err);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && tc_require_holds(r, val))
+			continue;
+		for (int k = 0; k < e->cfg->n_sysctls; k++)
+			if (!strcmp(e->cfg->sysctls[k].key, r->key))
+				from = &e->cfg->sysctls[k];
+		tc_error_clear(err);
+		if (rc > 0) {
+			tc_error_at(err, TC_ERR_NOT_APPLICABLE, r->line, 0,
+				    "requires %s %s %s, and this kernel has no %s",
+				    r->key, tc_require_op_name(r->op), r->value, r->key);
+		} else if (from && from->file) {
+			tc_error_at(err, TC_ERR_NOT_APPLICABLE, r->line, 0,
+				    "requires %s %s %s, and it is %s here (set by %s:%d)",
+				    r->key, tc_require_op_name(r->op), r->value, val,
+				    from->file, from->line);
+		} else {
+			tc_error_at(err, TC_ERR_NOT_APPLICABLE, r->line, 0,
+				    "requires %s %s %s, and it is %s here (%s)",
+				    r->key, tc_require_op_name(r->op), r->value, val,
+				    from ? "set by the profile" : "the kernel's default");
+		}
+		err->file = e->s->path;
+		return -1;
+	}
+	return 0;
+}
+
 /* The sockaddr that '...' stands for in bind() or connect(): the wire
  * address, or with --ip_version=ipv4-mapped-ipv6 the IPv4 wire address
  * mapped into IPv6 (::ffff:a.b.c.d). */
@@ -1366,6 +1410,8 @@ static int setup(struct engine *e, struct tc_error *err)
 			return -1;
 		}
 	}
+	if (check_requires(e, err) < 0)
+		return -1;
 	if (e->cfg->pcap_file && open_dump(e, err) < 0)
 		return -1;
 
@@ -1409,6 +1455,22 @@ static bool teardown(struct engine *e)
 		pcap_close(e->dead);
 	tc_netns_close(e->ns);
 	return joined;
+}
+
+/* What a timed event that is not an outbound packet is, for messages. */
+static const char *event_what(const struct tc_event *ev)
+{
+	switch (ev->type) {
+	case TC_EVENT_PACKET:
+		return "inbound packet";
+	case TC_EVENT_SYSCALL:
+		return "system call start";
+	case TC_EVENT_COMMAND:
+		return "command";
+	case TC_EVENT_CODE:
+		return "data collection for code";
+	}
+	return "event";
 }
 
 static int run_events(struct engine *e, struct tc_error *err)
@@ -1471,17 +1533,24 @@ static int run_events(struct engine *e, struct tc_error *err)
 				return -1;
 			sleep_until(due);
 			finished = started = now_ns();
-			if (finished > due + tol_us * 1000) {
-				static const char *const what[] = {
-					[TC_EVENT_PACKET] = "inbound packet",
-					[TC_EVENT_SYSCALL] = "system call start",
-					[TC_EVENT_COMMAND] = "command",
-					[TC_EVENT_CODE] = "data collection for code",
-				};
-
+			if (finished > due + tol_us * 1000 &&
+			    e->prev_live_ns > due + tol_us * 1000) {
+				/* The script's own previous event (a long
+				 * command, a call that blocked) ran past this
+				 * one's due time: the script's timing fails. */
 				return fail_at(e, err, ev, TC_ERR_VERIFY,
 					       "timing error: expected %s at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
-					       what[ev->type], rel_s(e, due), rel_s(e, finished),
+					       event_what(ev), rel_s(e, due), rel_s(e, finished),
+					       (double)tol_us / 1e6);
+			}
+			if (finished > due + tol_us * 1000) {
+				/* The previous event ended in time, and
+				 * still tcpconform was not ready for this one:
+				 * the machine kept it from its schedule. */
+				return fail_at(e, err, ev, TC_ERR_LATE,
+					       "tcpconform was late: %s due at %.6f sec, tcpconform ready at %.6f sec (%.3f ms late; tolerance %.6f sec); no verdict on the kernel",
+					       event_what(ev), rel_s(e, due), rel_s(e, finished),
+					       (double)(finished - due) / 1e6,
 					       (double)tol_us / 1e6);
 			}
 			switch (ev->type) {

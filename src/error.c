@@ -66,6 +66,10 @@ int tc_error_exit_code(const struct tc_error *err)
 		return TC_EXIT_FAIL;
 	case TC_ERR_ENV:
 		return TC_EXIT_ENV;
+	case TC_ERR_LATE:
+		return TC_EXIT_LATE;
+	case TC_ERR_NOT_APPLICABLE:
+		return TC_EXIT_SKIP;
 	}
 	return TC_EXIT_ENV;
 }

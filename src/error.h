@@ -21,6 +21,10 @@ enum tc_exit {
 	TC_EXIT_USAGE = 2,	/* bad script (syntax/semantic) or bad command line */
 	TC_EXIT_CRASH = 3,	/* tcpconform itself crashed (a signal in the run) */
 	TC_EXIT_ENV = 4,	/* the environment cannot run tests (no netns, no veth, ...) */
+	/* Only between a run and its runner (runner.c maps them to
+	 * outcomes; the command never exits with them): */
+	TC_EXIT_LATE = 5,	/* tcpconform missed its own schedule: no verdict */
+	TC_EXIT_SKIP = 6,	/* the script does not apply here (its Requires:) */
 };
 
 /* What kind of failure a tc_error describes; decides the exit code. */
@@ -29,6 +33,8 @@ enum tc_error_kind {
 	TC_ERR_SCRIPT,		/* the script is malformed: exit 2 */
 	TC_ERR_VERIFY,		/* the kernel did not behave as scripted: exit 1 */
 	TC_ERR_ENV,		/* namespaces, sockets, libraries: exit 4 */
+	TC_ERR_LATE,		/* tcpconform itself was late for an event */
+	TC_ERR_NOT_APPLICABLE,	/* a Requires: line does not hold here */
 };
 
 #define TC_ERROR_MAX 4096

@@ -40,7 +40,7 @@
 
 /* Options of the command line only (the script options are config.c's). */
 enum cli_id {
-	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_SHARD, O_IP_VERSIONS,
+	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
 	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
 	/* Options of the host only with --kernel: not passed to the guest. */
@@ -64,6 +64,10 @@ static const struct cli_opt {
 	  "limit for one run; a run over it is a timeout (default 600)" },
 	{ "retries", 0, "N", true, O_RETRIES,
 	  "rerun a failed or timed-out run up to N times; a later pass is reported flaky" },
+	{ "late-retries", 0, "N", false, O_LATE_RETRIES,
+	  "rerun a run in which tcpconform itself was late (a busy machine kept it from an\n"
+	  "      event's due time) up to N times; one late every time is 'late', exit 4\n"
+	  "      (default 3)" },
 	{ "shard", 0, "K/N", true, O_SHARD,
 	  "run only the K-th of N interleaved slices of the cases (N CI jobs run each case once)" },
 	{ "ip-versions", 0, "LIST", true, O_IP_VERSIONS,
@@ -115,7 +119,7 @@ struct cli {
 	int n_inputs;
 	bool suite;
 	bool dump, tap, list, pcap_on_fail;
-	int timeout_s, jobs, retries, shard_k, shard_n;
+	int timeout_s, jobs, retries, late_retries, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
 	bool ip_versions_given, variants;
@@ -235,6 +239,9 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 	case O_RETRIES:
 		return parse_int(v, 0, 100, &cli->retries) ? 0 :
 		       bad_value(o->name, v, "an integer from 0 to 100");
+	case O_LATE_RETRIES:
+		return parse_int(v, 0, 100, &cli->late_retries) ? 0 :
+		       bad_value(o->name, v, "an integer from 0 to 100");
 	case O_SHARD: {
 		char buf[64];
 
@@ -328,6 +335,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->inputs = calloc((size_t)argc, sizeof(*cli->inputs));
 	cli->host_only = calloc((size_t)argc, sizeof(*cli->host_only));
 	cli->timeout_s = 600;
+	cli->late_retries = 3;
 	cli->accel = "auto";
 	cli->vm_timeout_s = 1800;
 	cli->vm_memory_mb = 512;
@@ -864,6 +872,7 @@ int main(int argc, char **argv)
 	ro.jobs = cli.suite ? (cli.jobs ? cli.jobs : default_jobs()) : 1;
 	ro.timeout_s = cli.timeout_s;
 	ro.retries = cli.retries;
+	ro.late_retries = cli.late_retries;
 	ro.opts = cli.opts;
 	ro.n_opts = cli.n_opts;
 	ro.pcap_dir = cli.pcap_dir ? pcap_dir.buf : NULL;

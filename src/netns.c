@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -189,10 +190,14 @@ static int nl_talk(struct nl *nl, const struct nlmsghdr *req,
 	}
 }
 
+#define TC_NETNS_UP_WAIT_S 5
+#define OPER_UP 6	/* IF_OPER_UP of <linux/if.h>, which clashes with <net/if.h> */
+
 struct link_info {
 	int index;
 	bool have_mac;
 	uint8_t mac[6];
+	int operstate;		/* IF_OPER_*, -1 when not in the reply */
 };
 
 static void link_info_cb(const struct nlmsghdr *nlh, void *data)
@@ -210,6 +215,9 @@ static void link_info_cb(const struct nlmsghdr *nlh, void *data)
 		    mnl_attr_get_payload_len(attr) == 6) {
 			memcpy(li->mac, mnl_attr_get_payload(attr), 6);
 			li->have_mac = true;
+		} else if (mnl_attr_get_type(attr) == IFLA_OPERSTATE &&
+			   mnl_attr_get_payload_len(attr) >= 1) {
+			li->operstate = mnl_attr_get_u8(attr);
 		}
 	}
 }
@@ -226,6 +234,7 @@ static int link_get(struct nl *nl, const char *name, struct link_info *li,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(li, 0, sizeof(*li));
+	li->operstate = -1;
 	snprintf(what, sizeof(what), "cannot read link '%s'", name);
 	if (nl_talk(nl, nlh, link_info_cb, li, what, err) < 0)
 		return -1;
@@ -249,6 +258,35 @@ static int link_up(struct nl *nl, const char *name, unsigned flags, struct tc_er
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	snprintf(what, sizeof(what), "cannot bring '%s' up", name);
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
+}
+
+/*
+ * Wait until the link called name is operationally up.  Bringing a veth end
+ * up only asks for it: the kernel's link watcher (a work item that needs
+ * the rtnl lock, so it waits behind every other namespace being made on the
+ * machine) later marks it up and only then gives it its real queueing
+ * discipline; until then every frame sent on it is dropped.  A run that
+ * started before that lost its first segment (the kernel's SYN-ACK was
+ * seen only as its retransmission a second later, at --jobs 8 and more).
+ */
+static int link_wait_up(struct nl *nl, const char *name, struct tc_error *err)
+{
+	struct timespec t0, now, nap = { 0, 200000 };
+	struct link_info li;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (link_get(nl, name, &li, err) < 0)
+			return -1;
+		if (li.operstate == OPER_UP || li.operstate == -1)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= TC_NETNS_UP_WAIT_S)
+			return tc_error_set(err, TC_ERR_ENV,
+					    "link '%s' did not come up within %d s (operational state %d)",
+					    name, TC_NETNS_UP_WAIT_S, li.operstate);
+		nanosleep(&nap, NULL);
+	}
 }
 
 static int veth_create(struct nl *nl, const struct tc_netns_config *cfg,
@@ -572,6 +610,9 @@ static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
 	    addr_add(test_nl, dev.index, cfg->dev_name, local, cfg->local_prefix,
 		     err) < 0)
 		return -1;
+	if (link_wait_up(test_nl, cfg->dev_name, err) < 0 ||
+	    link_wait_up(wire_nl, cfg->wire_name, err) < 0)
+		return -1;
 	memcpy(ns->dev_mac, dev.mac, 6);
 	memcpy(ns->wire_mac, wire.mac, 6);
 	/* The route's destination: the remote's prefix, host bits cleared. */
@@ -690,15 +731,13 @@ static bool ns_is_current(int fd)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
-		    struct tc_error *err)
+/* The path under /proc/sys of a sysctl named as sysctl(8) names it:
+ * "a.b.c", or "a/b/c" when the names hold dots. */
+static int sysctl_path(const char *key, char *path, size_t size, struct tc_error *err)
 {
-	char path[256];
 	size_t len = strlen(key);
-	int rc;
 
-	/* As sysctl(8): "a.b.c", or "a/b/c" when the names hold dots. */
-	if (len == 0 || len >= sizeof(path) || key[0] == '/' || key[0] == '.' ||
+	if (len == 0 || len >= size || key[0] == '/' || key[0] == '.' ||
 	    strstr(key, "..") || (strchr(key, '/') && strstr(key, "/.")))
 		return tc_error_set(err, TC_ERR_ENV, "bad sysctl name '%s'", key);
 	memcpy(path, key, len + 1);
@@ -706,6 +745,55 @@ int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
 		for (char *p = path; *p; p++)
 			if (*p == '.')
 				*p = '/';
+	return 0;
+}
+
+int tc_netns_sysctl_read(struct tc_netns *ns, const char *key, char *buf,
+			 size_t size, struct tc_error *err)
+{
+	char path[256], file[512];
+	ssize_t n;
+	int fd, e;
+
+	if (sysctl_path(key, path, sizeof(path), err) < 0)
+		return -1;
+	if (!ns_is_current(ns->test_fd))
+		return tc_error_set(err, TC_ERR_ENV,
+				    "cannot read %s: the calling thread is not in the kernel-under-test namespace",
+				    key);
+	snprintf(file, sizeof(file), "/proc/sys/%s", path);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		return tc_error_set(err, TC_ERR_ENV, "cannot read %s: %s", key,
+				    strerror(errno));
+	}
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return tc_error_set(err, TC_ERR_ENV, "cannot read %s: %s", key, strerror(e));
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	/* Multi-field values (tcp_rmem) are tab-separated: spaces read better. */
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\t')
+			buf[i] = ' ';
+	return 0;
+}
+
+int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
+		    struct tc_error *err)
+{
+	char path[256];
+	int rc;
+
+	if (sysctl_path(key, path, sizeof(path), err) < 0)
+		return -1;
 	/* /proc/sys/net shows the namespace of the thread that opens it. */
 	if (!ns_is_current(ns->test_fd))
 		return tc_error_set(err, TC_ERR_ENV,

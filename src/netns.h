@@ -35,6 +35,7 @@
 #define TC_NETNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct tc_error;
@@ -78,6 +79,13 @@ const uint8_t *tc_netns_wire_mac(const struct tc_netns *ns);
  * thread that opens it, so the calling thread must be in the
  * kernel-under-test namespace (any thread made after tc_netns_open() is);
  * otherwise this fails rather than write elsewhere. */
+/* Read the sysctl key (as tc_netns_sysctl names it) of the
+ * kernel-under-test namespace into buf (NUL-terminated, trailing newline
+ * dropped).  Returns 0; 1 when the kernel has no such sysctl; -1 with err
+ * otherwise.  The calling thread must be in that namespace. */
+int tc_netns_sysctl_read(struct tc_netns *ns, const char *key, char *buf,
+			 size_t size, struct tc_error *err);
+
 int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
 		    struct tc_error *err);
 

@@ -11,15 +11,20 @@
 
 void tc_report_format_error(struct strbuf *out, const struct tc_error *err)
 {
+	/* Neither of these is a verdict on the kernel: they say so first. */
+	const char *what = err->kind == TC_ERR_LATE ? "late" :
+			   err->kind == TC_ERR_NOT_APPLICABLE ? "not applicable" :
+			   "error";
+
 	if (err->file && err->line && err->col)
-		strbuf_addf(out, "%s:%d:%d: error: %s\n", err->file, err->line,
-			    err->col, err->msg);
+		strbuf_addf(out, "%s:%d:%d: %s: %s\n", err->file, err->line,
+			    err->col, what, err->msg);
 	else if (err->file && err->line)
-		strbuf_addf(out, "%s:%d: error: %s\n", err->file, err->line, err->msg);
+		strbuf_addf(out, "%s:%d: %s: %s\n", err->file, err->line, what, err->msg);
 	else if (err->file)
-		strbuf_addf(out, "%s: error: %s\n", err->file, err->msg);
+		strbuf_addf(out, "%s: %s: %s\n", err->file, what, err->msg);
 	else
-		strbuf_addf(out, "error: %s\n", err->msg);
+		strbuf_addf(out, "%s: %s\n", what, err->msg);
 	strbuf_addstr(out, err->detail);
 }
 
@@ -35,6 +40,8 @@ const char *tc_report_label(const struct tc_case *c)
 		return "-";
 	case TC_OUT_SKIP:
 		return "skip";
+	case TC_OUT_LATE:
+		return "late";
 	case TC_OUT_PASS:
 		if (c->judgement == TC_BL_DIFF && c->bl_outcome >= 0 &&
 		    c->bl_outcome != TC_OUT_PASS)
@@ -65,6 +72,9 @@ void tc_report_count(const struct tc_suite *s, struct tc_counts *n)
 			break;
 		case TC_OUT_SKIP:
 			n->skipped++;
+			break;
+		case TC_OUT_LATE:
+			n->late++;
 			break;
 		case TC_OUT_FAIL:
 		case TC_OUT_ERROR:
@@ -200,6 +210,7 @@ static void summary_line(FILE *f, const struct tc_counts *n)
 	EXTRA(n->timeouts, "%d timed out", n->timeouts);
 	EXTRA(n->crashed, "%d crashed", n->crashed);
 	EXTRA(n->flaky, "%d flaky", n->flaky);
+	EXTRA(n->late, "%d late: tcpconform missed its own schedule, no verdict", n->late);
 	EXTRA(n->not_run, "%d not run", n->not_run);
 #undef EXTRA
 	fprintf(f, "%d passed, %d failed, %d skipped", n->passed, n->failed, n->skipped);
@@ -237,6 +248,33 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 				fprintf(f, " (%s)", c->bl_reason ? c->bl_reason : "no reason given");
 			fprintf(f, "\n    %s\n", c->message ? c->message : "(no message)");
 		}
+	}
+	head = false;
+	for (int i = 0; i < s->n_cases; i++) {
+		const struct tc_case *c = &s->cases[i];
+
+		if (c->outcome != TC_OUT_SKIP || !c->message ||
+		    !strstr(c->message, ": not applicable: "))
+			continue;
+		if (!head) {
+			fprintf(f, "\nnot applicable (a Requires: line does not hold; no verdict):\n");
+			head = true;
+		}
+		fprintf(f, "  %s [%s]: %s\n", s->scripts[c->script], profile_of(s, c),
+			strstr(c->message, ": not applicable: ") + strlen(": not applicable: "));
+	}
+	head = false;
+	for (int i = 0; i < s->n_cases; i++) {
+		const struct tc_case *c = &s->cases[i];
+
+		if (c->outcome != TC_OUT_LATE)
+			continue;
+		if (!head) {
+			fprintf(f, "\nlate (no verdict: tcpconform was late in each of its attempts):\n");
+			head = true;
+		}
+		fprintf(f, "  %s [%s]: %d attempts\n    %s\n", s->scripts[c->script],
+			profile_of(s, c), c->attempts, c->message ? c->message : "(no message)");
 	}
 	head = false;
 	for (int i = 0; i < s->n_cases; i++) {
@@ -333,14 +371,14 @@ void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case 
 {
 	const char *label = tc_report_label(c);
 	bool ok = c->outcome == TC_OUT_PASS || c->outcome == TC_OUT_SKIP ||
-		  c->judgement == TC_BL_SAME;
+		  c->outcome == TC_OUT_LATE || c->judgement == TC_BL_SAME;
 
 	if (c->judgement == TC_BL_DIFF || c->crashed)
 		ok = false;
 	fprintf(f, "%s %d %s [%s]", ok ? "ok" : "not ok", k, s->scripts[c->script],
 		profile_of(s, c));
-	if (c->outcome == TC_OUT_SKIP) {
-		fputs(" # SKIP ", f);
+	if (c->outcome == TC_OUT_SKIP || c->outcome == TC_OUT_LATE) {
+		fputs(c->outcome == TC_OUT_LATE ? " # SKIP no verdict: " : " # SKIP ", f);
 		tap_text(f, c->message);
 	} else if (!strcmp(label, "xfail")) {
 		fputs(" # XFAIL ", f);
@@ -506,7 +544,8 @@ static void junit_count(const struct tc_suite *s, int col, struct junit_counts *
 			n->errors++;
 		else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF)
 			n->failures++;
-		else if (!strcmp(l, "skip") || !strcmp(l, "xfail") || !strcmp(l, "-"))
+		else if (!strcmp(l, "skip") || !strcmp(l, "xfail") || !strcmp(l, "-") ||
+			 !strcmp(l, "late"))
 			n->skipped++;
 	}
 }
@@ -574,11 +613,12 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 				continue;
 			}
 			fprintf(f, ">\n");
-			if (!strcmp(l, "skip") || !strcmp(l, "-") || !strcmp(l, "xfail")) {
+			if (!strcmp(l, "skip") || !strcmp(l, "-") || !strcmp(l, "xfail") ||
+			    !strcmp(l, "late")) {
 				fprintf(f, "      <skipped message=\"");
 				if (!strcmp(l, "-"))
 					xml(f, "not run: interrupted");
-				else if (!strcmp(l, "skip"))
+				else if (!strcmp(l, "skip") || !strcmp(l, "late"))
 					xml(f, c->message);
 				else {
 					fprintf(f, "expected %s (baseline): ", tc_outcome_name(c->outcome));
@@ -609,7 +649,8 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 				fprintf(f, "</system-out>\n");
 			}
 			if (c->output.len && (!strcmp(l, "pass") || !strcmp(l, "flaky") ||
-					      !strcmp(l, "xfail") || !strcmp(l, "skip"))) {
+					      !strcmp(l, "xfail") || !strcmp(l, "skip") ||
+					      !strcmp(l, "late"))) {
 				fprintf(f, "      <system-err>");
 				xml(f, c->output.buf);
 				fprintf(f, "</system-err>\n");
@@ -700,9 +741,9 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		js(f, tc_outcome_name(c->outcome));
 		fprintf(f, ", \"label\": ");
 		js(f, tc_report_label(c));
-		fprintf(f, ", \"exit_code\": %d, \"crashed\": %s, \"flaky\": %s, \"attempts\": %d",
+		fprintf(f, ", \"exit_code\": %d, \"crashed\": %s, \"flaky\": %s, \"attempts\": %d, \"late_attempts\": %d",
 			c->exit_code, c->crashed ? "true" : "false", c->flaky ? "true" : "false",
-			c->attempts);
+			c->attempts, c->late_attempts);
 		fprintf(f, ", \"started_s\": %.3f, \"seconds\": %.3f, \"message\": ",
 			c->started, c->seconds);
 		js(f, c->message);
@@ -726,7 +767,7 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 	}
 	fprintf(f, "\n  ],\n  \"summary\": {\"passed\": %d, \"failed\": %d, \"skipped\": %d, "
 		"\"not_run\": %d, \"errors\": %d, \"timeouts\": %d, \"crashed\": %d, "
-		"\"flaky\": %d, \"expected_failures\": %d, \"baseline_differences\": %d}\n}\n",
+		"\"flaky\": %d, \"late\": %d, \"expected_failures\": %d, \"baseline_differences\": %d}\n}\n",
 		n.passed, n.failed, n.skipped, n.not_run, n.errors, n.timeouts, n.crashed,
-		n.flaky, n.expected, n.differ);
+		n.flaky, n.late, n.expected, n.differ);
 }

@@ -37,7 +37,7 @@ const char *tc_report_label(const struct tc_case *c);
 /* Does this case fail the command (before the exit-code ranking)? */
 struct tc_counts {
 	int passed, failed, skipped, not_run;
-	int errors, timeouts, crashed, flaky, expected, differ;
+	int errors, timeouts, crashed, flaky, late, expected, differ;
 };
 void tc_report_count(const struct tc_suite *s, struct tc_counts *n);
 

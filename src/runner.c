@@ -30,6 +30,7 @@ static const struct {
 	{ TC_OUT_ERROR, "error" },
 	{ TC_OUT_TIMEOUT, "timeout" },
 	{ TC_OUT_SKIP, "skip" },
+	{ TC_OUT_LATE, "late" },
 	{ 0, NULL },
 };
 
@@ -796,11 +797,16 @@ static int reap(struct run *r, struct slot *sl)
 	return status;
 }
 
-static bool retry(struct run *r, struct tc_case *c, char *message)
+static bool retry(struct run *r, struct tc_case *c, char *message, bool late)
 {
-	if (c->attempts > r->o->retries || *r->o->stop)
+	if (*r->o->stop)
 		return false;
-	if (!c->flaky_message)
+	if (late ? c->late_attempts > r->o->late_retries :
+		   c->attempts - c->late_attempts > r->o->retries)
+		return false;
+	/* A late attempt is no sign of a flaky kernel: flaky_message is
+	 * the first failed verdict only. */
+	if (!late && !c->flaky_message)
 		c->flaky_message = message;
 	else
 		free(message);
@@ -845,7 +851,7 @@ static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
 		code = TC_EXIT_FAIL;
 		msg = first_line(sb.buf);
 	} else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == TC_EXIT_CRASH) ||
-		   (WIFEXITED(status) && WEXITSTATUS(status) > TC_EXIT_ENV) ||
+		   (WIFEXITED(status) && WEXITSTATUS(status) > TC_EXIT_SKIP) ||
 		   sanitizer_report(c->output.buf)) {
 		if (WIFSIGNALED(status))
 			strbuf_addf(&sb, "%s: error: tcpconform crashed running this script (signal %d)\n",
@@ -864,14 +870,27 @@ static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
 	} else {
 		code = WEXITSTATUS(status);
 		out = code == TC_EXIT_PASS ? TC_OUT_PASS :
-		      code == TC_EXIT_FAIL ? TC_OUT_FAIL : TC_OUT_ERROR;
+		      code == TC_EXIT_FAIL ? TC_OUT_FAIL :
+		      code == TC_EXIT_LATE ? TC_OUT_LATE :
+		      code == TC_EXIT_SKIP ? TC_OUT_SKIP : TC_OUT_ERROR;
 		msg = NULL;
 		if (code != TC_EXIT_PASS)
 			msg = first_line(sl->res.len ? sl->res.buf :
 					 c->output.len ? c->output.buf : "(no message)");
+		/* A late run could not judge the kernel: to the command it is
+		 * the environment's failure, never a verdict. */
+		if (code == TC_EXIT_LATE)
+			code = TC_EXIT_ENV;
+		else if (code == TC_EXIT_SKIP)
+			code = TC_EXIT_PASS;
 	}
 	strbuf_release(&sb);
-	if ((out == TC_OUT_FAIL || out == TC_OUT_TIMEOUT) && retry(r, c, msg))
+	if (out == TC_OUT_LATE) {
+		c->late_attempts++;
+		if (retry(r, c, msg, true))
+			return;
+	}
+	if ((out == TC_OUT_FAIL || out == TC_OUT_TIMEOUT) && retry(r, c, msg, false))
 		return;
 	if (out == TC_OUT_PASS && c->flaky_message)
 		c->flaky = true;
@@ -944,7 +963,7 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 		strbuf_init(&r.slots[i].res);
 	}
 	/* Room in front for each retry of each case. */
-	r.q_head = s->n_cases * (opts.retries + 1);
+	r.q_head = s->n_cases * (opts.retries + opts.late_retries + 1);
 	r.queue = xrealloc(NULL, (size_t)(r.q_head + s->n_cases) * sizeof(*r.queue));
 	for (int i = 0; i < s->n_cases; i++)
 		r.queue[r.q_head + i] = i;

@@ -27,9 +27,13 @@
  *
  * Outcomes: pass, fail (exit 1), error (a bad script, exit 2; a crash; an
  * environment failure, exit 4), timeout (the per-run limit), skip (with a
- * reason).  With retries, a
- * fail or timeout runs again; a later pass makes the case flaky (its
- * outcome is pass).  The baseline fields are filled by baseline.c.
+ * reason: a --variants rule, or a Requires: line that does not hold),
+ * late (tcpconform itself missed an event's due time by more than the
+ * tolerance: the run says nothing about the kernel).  A late run runs
+ * again, up to late_retries times, whatever retries says; it stays late
+ * only when every attempt was.  With retries, a fail or timeout runs
+ * again; a later pass makes the case flaky (its outcome is pass).  The
+ * baseline fields are filled by baseline.c.
  *
  * Ownership: struct tc_suite owns its scripts, columns and cases; the
  * profiles are borrowed.  Nothing here exits or prints in the calling
@@ -59,6 +63,7 @@ enum tc_outcome {
 	TC_OUT_ERROR,
 	TC_OUT_TIMEOUT,
 	TC_OUT_SKIP,
+	TC_OUT_LATE,		/* tcpconform missed its own schedule: no verdict */
 };
 
 /* "pass", "fail", ... ("none" for TC_OUT_NONE). */
@@ -90,6 +95,7 @@ struct tc_case {
 	bool crashed;		/* a signal or exit 3: never expected */
 	bool flaky;		/* passed on a retry */
 	int attempts;
+	int late_attempts;	/* attempts that ended late */
 	char *message;		/* the first failing line, or the skip reason */
 	char *flaky_message;	/* the first attempt's failure, when flaky */
 	struct strbuf output;	/* what the run printed (every attempt) */
@@ -142,6 +148,7 @@ struct tc_run_opts {
 	int jobs;		/* runs at once, >= 1 */
 	int timeout_s;		/* per run */
 	int retries;		/* reruns of a fail or timeout */
+	int late_retries;	/* reruns of a run that ended late */
 	const struct tc_opt_pair *opts;
 	int n_opts;
 	const char *pcap_dir;	/* absolute; NULL: no captures */

@@ -98,6 +98,197 @@ void tc_source_caret(const char *text, size_t len, int line, int col,
 	tc_error_detail(err, "%s", caret);
 }
 
+/* ---- // Requires: lines ---------------------------------------------- */
+
+static const char *const require_ops[] = {
+	[TC_REQ_EQ] = "=", [TC_REQ_NE] = "!=", [TC_REQ_LT] = "<",
+	[TC_REQ_LE] = "<=", [TC_REQ_GT] = ">", [TC_REQ_GE] = ">=",
+};
+
+const char *tc_require_op_name(enum tc_require_op op)
+{
+	return require_ops[op];
+}
+
+/* The next whitespace-separated field of *p (length in *n), or NULL. */
+static const char *field(const char **p, size_t *n)
+{
+	const char *s = *p;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s)
+		return NULL;
+	*n = strcspn(s, " \t\n");
+	*p = s + *n;
+	return s;
+}
+
+static bool parse_int64(const char *s, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	return end != s && !*end && !errno;
+}
+
+bool tc_require_holds(const struct tc_require *r, const char *actual)
+{
+	const char *a = actual, *w = r->value, *fa, *fw;
+	size_t na = 0, nw = 0;
+	long long x, y;
+	bool same = true;
+
+	if (r->op == TC_REQ_EQ || r->op == TC_REQ_NE) {
+		for (;;) {
+			fa = field(&a, &na);
+			fw = field(&w, &nw);
+			if (!fa || !fw) {
+				same = !fa && !fw;
+				break;
+			}
+			if (na != nw || memcmp(fa, fw, na)) {
+				same = false;
+				break;
+			}
+		}
+		return r->op == TC_REQ_EQ ? same : !same;
+	}
+	if (!parse_int64(actual, &x) || !parse_int64(r->value, &y))
+		return false;
+	switch (r->op) {
+	case TC_REQ_LT:
+		return x < y;
+	case TC_REQ_LE:
+		return x <= y;
+	case TC_REQ_GT:
+		return x > y;
+	case TC_REQ_GE:
+		return x >= y;
+	default:
+		return false;
+	}
+}
+
+#define MAX_REQUIRES 32
+
+/*
+ * Find the script's "// Requires: net.KEY OP VALUE" comment lines (a '//'
+ * comment that is the whole line; "Requires:" right after it, then a
+ * network sysctl's name).  A malformed one is an error at its line and
+ * column: a requirement that silently did nothing would let the script
+ * fail where it does not apply.
+ */
+static int parse_requires(struct tc_script *s, struct tc_error *err)
+{
+	static const char mark[] = "Requires:";
+	const char *p = s->text, *end = s->text + s->text_len;
+	int line = 1;
+
+	for (; p < end; line++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p, *k, *o, *v;
+		size_t klen, olen, vlen;
+		struct tc_require *r;
+		int op = -1;
+
+		if (!eol)
+			eol = end;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (eol - q < 2 || q[0] != '/' || q[1] != '/')
+			goto next;
+		q += 2;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((size_t)(eol - q) < sizeof(mark) - 1 || memcmp(q, mark, sizeof(mark) - 1))
+			goto next;
+		q += sizeof(mark) - 1;
+		/* KEY.  Only a network sysctl makes the line a requirement:
+		 * other "Requires:" comments (prose, other tools' markers)
+		 * stay comments, so existing scripts read as before. */
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (eol - q < 4 || memcmp(q, "net.", 4))
+			goto next;
+		k = q;
+		while (q < eol && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+				   (*q >= '0' && *q <= '9') || *q == '_' || *q == '.' ||
+				   *q == '-' || *q == '/'))
+			q++;
+		klen = (size_t)(q - k);
+		if (!klen || klen > 200 || memmem(k, klen, "..", 2) ||
+		    k[klen - 1] == '.' || memchr(k, '/', klen)) {
+			tc_error_at(err, TC_ERR_SCRIPT, line, (int)(k - p) + 1,
+				    "expected a network sysctl name (net.ipv4.tcp_timestamps) after 'Requires:'");
+			goto bad;
+		}
+		/* OP */
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		o = q;
+		while (q < eol && (*q == '=' || *q == '!' || *q == '<' || *q == '>'))
+			q++;
+		olen = (size_t)(q - o);
+		for (int i = 0; i < (int)(sizeof(require_ops) / sizeof(require_ops[0])); i++)
+			if (olen == strlen(require_ops[i]) && !memcmp(o, require_ops[i], olen))
+				op = i;
+		if (op < 0) {
+			tc_error_at(err, TC_ERR_SCRIPT, line, (int)(o - p) + 1,
+				    "expected one of = != < <= > >= after the sysctl name");
+			goto bad;
+		}
+		/* VALUE: the rest of the line, trimmed. */
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		v = q;
+		vlen = (size_t)(eol - v);
+		while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' || v[vlen - 1] == '\r'))
+			vlen--;
+		if (!vlen || memchr(v, '\0', vlen)) {
+			tc_error_at(err, TC_ERR_SCRIPT, line, (int)(v - p) + 1,
+				    "expected a value after '%s'", require_ops[op]);
+			goto bad;
+		}
+		if (op != TC_REQ_EQ && op != TC_REQ_NE) {
+			char num[32];
+			long long x;
+
+			if (vlen >= sizeof(num) ||
+			    (memcpy(num, v, vlen), num[vlen] = '\0', !parse_int64(num, &x))) {
+				tc_error_at(err, TC_ERR_SCRIPT, line, (int)(v - p) + 1,
+					    "'%s' compares integers: expected one integer",
+					    require_ops[op]);
+				goto bad;
+			}
+		}
+		if (s->n_requires >= MAX_REQUIRES) {
+			tc_error_at(err, TC_ERR_SCRIPT, line, 1,
+				    "more than %d Requires: lines", MAX_REQUIRES);
+			goto bad;
+		}
+		s->requires = realloc(s->requires, (size_t)(s->n_requires + 1) * sizeof(*r));
+		if (!s->requires)
+			abort();
+		r = &s->requires[s->n_requires++];
+		r->key = strndup(k, klen);
+		r->value = strndup(v, vlen);
+		if (!r->key || !r->value)
+			abort();
+		r->op = (enum tc_require_op)op;
+		r->line = line;
+next:
+		p = eol + 1;
+	}
+	return 0;
+bad:
+	tc_source_caret(s->text, s->text_len, err->line, err->col, err);
+	return -1;
+}
+
 int tc_script_parse(const char *path, const char *text, size_t len,
 		    const struct tc_define *defines, int n_defines,
 		    struct tc_script **out, struct tc_error *err)
@@ -114,6 +305,12 @@ int tc_script_parse(const char *path, const char *text, size_t len,
 	memcpy((*out)->text, text, len);
 	(*out)->text[len] = '\0';
 	(*out)->text_len = len;
+	if (parse_requires(*out, err) < 0) {
+		err->file = path;
+		tc_script_free(*out);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -189,6 +386,11 @@ void tc_script_free(struct tc_script *s)
 		free(s->options[i].value);
 	}
 	free(s->options);
+	for (int i = 0; i < s->n_requires; i++) {
+		free(s->requires[i].key);
+		free(s->requires[i].value);
+	}
+	free(s->requires);
 	free(s->text);
 	for (int i = 0; i < s->n_events; i++) {
 		struct tc_event *ev = &s->events[i];
@@ -533,6 +735,14 @@ void tc_script_dump(const struct tc_script *s, struct strbuf *out)
 			strbuf_addch(out, '"');
 		}
 		strbuf_addch(out, '\n');
+	}
+	for (int i = 0; i < s->n_requires; i++) {
+		const struct tc_require *r = &s->requires[i];
+
+		strbuf_addf(out, "requires %d %s %s \"", r->line, r->key,
+			    tc_require_op_name(r->op));
+		add_escaped(out, r->value, strlen(r->value));
+		strbuf_addstr(out, "\"\n");
 	}
 	if (s->init_command) {
 		strbuf_addf(out, "init %d ", s->init_line);

@@ -270,8 +270,41 @@ struct tc_script_option {
 	int line, col;
 };
 
+/*
+ * A setting the script's behaviour depends on and does not make itself,
+ * from a comment line of the script:
+ *
+ *   // Requires: net.ipv4.tcp_timestamps = 1
+ *   // Requires: net.ipv4.tcp_syncookies != 2
+ *   // Requires: net.ipv4.tcp_rmem > 4096        (single integers only)
+ *
+ * Under a profile or kernel where the sysctl's value (read in the run's
+ * own namespace, after the profile is applied) does not satisfy it, the
+ * run is not applicable: a skip naming the key and both values, never a
+ * fail.  '=' and '!=' compare whitespace-separated fields; the ordering
+ * operators compare one integer.
+ */
+enum tc_require_op {
+	TC_REQ_EQ, TC_REQ_NE, TC_REQ_LT, TC_REQ_LE, TC_REQ_GT, TC_REQ_GE,
+};
+
+struct tc_require {
+	char *key;		/* "net.ipv4.tcp_timestamps" */
+	enum tc_require_op op;
+	char *value;		/* as written, trimmed */
+	int line;
+};
+
+/* The operator as written ("=", "!=", ...). */
+const char *tc_require_op_name(enum tc_require_op op);
+
+/* Whether actual (a sysctl's contents) satisfies r. */
+bool tc_require_holds(const struct tc_require *r, const char *actual);
+
 struct tc_script {
 	char *path;
+	struct tc_require *requires;	/* its // Requires: lines */
+	int n_requires;
 	char *text;		/* the source as parsed, NUL-terminated */
 	size_t text_len;
 	struct tc_script_option *options;
