@@ -736,7 +736,11 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	struct tc_mismatch mm;
 	struct tc_verify_opts vo = {
 		.ts_tick_usecs = e->cfg->tcp_ts_tick_usecs,
-		.ts_tolerance_usecs = 0,
+		.tolerance_usecs = e->cfg->tolerance_usecs,
+		.tolerance_percent = e->cfg->tolerance_percent,
+		/* When the line was due on the live clock: a relative
+		 * line counts from when the previous event finished. */
+		.event_usecs = (due - e->start_ns) / 1000,
 	};
 	int64_t ts, frag_ts;
 	int rc, n_frags = 1;
@@ -796,6 +800,13 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 			"bad outbound packet: %s: expected %s vs actual %s",
 			mm.field, mm.expected, mm.actual);
 		add_packet_detail(e, err, exp, due, &seg, ts);
+		if (mm.ts_val) {
+			int64_t tol_ts = tc_ts_tolerance(&vo);
+
+			tc_error_detail(err, "  TS val tolerance %.6f sec: %" PRId64 " ticks of %" PRId64 " usecs",
+					(double)tol_ts / 1e6, tol_ts / vo.ts_tick_usecs,
+					vo.ts_tick_usecs);
+		}
 		return e->cfg->non_fatal_packet ? 1 : -1;
 	}
 	ts = tc_seen_time(ts, e->prev_start_ns, e->prev_live_ns);

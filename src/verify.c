@@ -107,6 +107,12 @@ int64_t tc_tolerance(int64_t tolerance_usecs, double tolerance_percent,
 	return pct > tolerance_usecs ? pct : tolerance_usecs;
 }
 
+int64_t tc_ts_tolerance(const struct tc_verify_opts *vo)
+{
+	return tc_tolerance(vo->tolerance_usecs, vo->tolerance_percent,
+			    vo->event_usecs);
+}
+
 int tc_time_check(int64_t actual, int64_t start, int64_t end, int64_t tol)
 {
 	if (actual < start - tol)
@@ -157,6 +163,7 @@ static const char *l4_name(enum tc_l4 l4)
 static int mismatch(struct tc_mismatch *mm, const char *field,
 		    const char *text_exp, const char *text_act)
 {
+	mm->ts_val = false;
 	copy_text(mm->field, sizeof(mm->field), field);
 	copy_text(mm->expected, sizeof(mm->expected), text_exp);
 	copy_text(mm->actual, sizeof(mm->actual), text_act);
@@ -240,7 +247,7 @@ static int compare_options(struct tc_conn_map *m, const struct tc_packet *exp,
 	struct tc_option live[TC_MAX_OPTIONS];
 	struct tc_error err;
 	struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
-	int n = 0, bad = 0;
+	int n = 0, bad = 0, ts_off = 0;
 
 	if (tc_options_decode(act->opts, act->opts_len, live, TC_MAX_OPTIONS,
 			      &n, &err) < 0)
@@ -261,14 +268,17 @@ static int compare_options(struct tc_conn_map *m, const struct tc_packet *exp,
 			case TC_OPT_EOL:
 				break;
 			case TC_OPT_TS:
+				/* The first TS val fixed the baseline, so it is
+				 * never off; later ones may drift by the
+				 * tolerance, counted in ticks. */
 				if (vo->ts_tick_usecs > 0 && m->ts_base_known) {
 					int64_t d = (int64_t)(int32_t)(tc_map_ts_out(m, l->ts_val) -
 								       x->ts_val);
 
 					if (d < 0)
 						d = -d;
-					if (d * vo->ts_tick_usecs > vo->ts_tolerance_usecs)
-						bad = 1;
+					if (d * vo->ts_tick_usecs > tc_ts_tolerance(vo))
+						ts_off = 1;
 				}
 				break;
 			case TC_OPT_SACK:
@@ -295,16 +305,17 @@ static int compare_options(struct tc_conn_map *m, const struct tc_packet *exp,
 			}
 		}
 	}
-	if (bad) {
+	if (bad || ts_off) {
 		map_live_options(m, live, n);
 		tc_options_format(exp->options, exp->n_options, &e);
 		tc_options_format(live, n, &a);
 		mismatch(mm, "options", exp->n_options ? e.buf : "(none)",
 			 n ? a.buf : "(none)");
+		mm->ts_val = !bad;
 	}
 	strbuf_release(&e);
 	strbuf_release(&a);
-	return bad;
+	return bad || ts_off;
 }
 
 /* A kernel segment's ack field in script space: mapped only when the ACK

@@ -106,12 +106,28 @@ struct tc_mismatch {
 	char field[64];		/* "ack", "flags", "options", ... */
 	char expected[512];
 	char actual[512];
+	bool ts_val;		/* the options differ only in a TS val beyond
+				 * the tolerance */
 };
 
+/*
+ * How the kernel's TS val is judged (as packetdrill does): with a tick of
+ * N usecs, a TS val mapped into script space may differ from the line's by
+ * d ticks when d * N is at most the tolerance.  The tolerance is the larger
+ * of tolerance_usecs and tolerance_percent of event_usecs, the time the
+ * line was due counted from the script's start (not from the previous
+ * event, as the timing rule counts it): a TS val's error builds up from
+ * the baseline over the whole run.
+ */
 struct tc_verify_opts {
 	int64_t ts_tick_usecs;		/* 0: TS val not judged */
-	int64_t ts_tolerance_usecs;	/* allowed TS val error, in usecs */
+	int64_t tolerance_usecs;	/* --tolerance_usecs */
+	double tolerance_percent;	/* --tolerance_percent */
+	int64_t event_usecs;		/* when the line was due, since the start */
 };
+
+/* The tolerance, in usecs, that a TS val is judged with (see above). */
+int64_t tc_ts_tolerance(const struct tc_verify_opts *vo);
 
 /*
  * Compare an outbound segment (aggregated already) against the script's

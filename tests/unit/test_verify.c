@@ -138,7 +138,7 @@ static void test_verify__isn_learned_once(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
 	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 1000, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -161,7 +161,7 @@ static void test_verify__protocol_named(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1001, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -202,7 +202,7 @@ static void test_verify__encapsulation(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1001, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 	struct strbuf sb = STRBUF_INIT;
 
@@ -305,7 +305,7 @@ static void test_verify__ack_field_without_ack_flag_is_raw(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_RST, 1, 0, 0);
 	struct tc_segment s = seg(TC_TH_RST, 1001, 0, 0);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -325,7 +325,7 @@ static void test_verify__synack_matches_and_learns_isn(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
 	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 0xdeadbeef, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -340,7 +340,7 @@ static void test_verify__wrong_ack(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 2);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -357,7 +357,7 @@ static void test_verify__wrong_flags_before_seq(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK | TC_TH_FIN, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK | TC_TH_RST, 7, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -372,7 +372,7 @@ static void test_verify__window_only_when_given(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -388,7 +388,7 @@ static void test_verify__payload_length(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK | TC_TH_PSH, 1, 1000, 1);
 	struct tc_segment s = seg(TC_TH_ACK | TC_TH_PSH, 1, 500, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	tc_map_reset(&m);
@@ -404,7 +404,7 @@ static void test_verify__options_exact_unless_wildcard(void)
 	struct tc_packet p = pkt(TC_TH_SYN | TC_TH_ACK, 0, 0, 1);
 	struct tc_segment s = seg(TC_TH_SYN | TC_TH_ACK, 5, 0, 1);
 	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7 };
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	memcpy(s.opts, opts, sizeof(opts));
@@ -439,7 +439,7 @@ static void test_verify__no_options_means_none(void)
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
 	static const uint8_t opts[] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	memcpy(s.opts, opts, sizeof(opts));
@@ -454,7 +454,7 @@ static void test_verify__bad_ip_checksum(void)
 	struct tc_conn_map m;
 	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
 	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	s.ip_csum_ok = false;
@@ -470,7 +470,7 @@ static void test_verify__ts_val_judged_only_with_tick(void)
 	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
 	/* nop, nop, TS val 1000 ecr 0 */
 	static const uint8_t opts[] = { 1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0 };
-	struct tc_verify_opts vo = { 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
 	struct tc_mismatch mm;
 
 	memcpy(s.opts, opts, sizeof(opts));
@@ -489,10 +489,88 @@ static void test_verify__ts_val_judged_only_with_tick(void)
 	p.options[2].ts_val = 110;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 	vo.ts_tick_usecs = 1000;
-	vo.ts_tolerance_usecs = 4000;
+	vo.tolerance_usecs = 4000;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
 	CHECK_STR(mm.field, "options");
+	CHECK(mm.ts_val);
 	p.options[2].ts_val = 148;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+}
+
+/*
+ * The TS val tolerance is the timing tolerance of the line's time counted
+ * from the script's start: the larger of tolerance_usecs and
+ * tolerance_percent of that time, divided into ticks.
+ */
+static void test_verify__ts_val_tolerance_from_start(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	/* nop, nop, TS val 5000 ecr 7 */
+	static const uint8_t opts[] = { 1, 1, 8, 10, 0, 0, 0x13, 0x88, 0, 0, 0, 7 };
+	struct tc_verify_opts vo = {
+		.ts_tick_usecs = 1000,
+		.tolerance_usecs = 4000,
+		.tolerance_percent = 12.5,
+	};
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	p.n_options = 3;
+	p.options[0].kind = TC_OPT_NOP;
+	p.options[1].kind = TC_OPT_NOP;
+	p.options[2].kind = TC_OPT_TS;
+	p.options[2].ts_val = 100;
+	p.options[2].ts_ecr = 7;
+	tc_map_reset(&m);
+	/* The first TS val is the baseline, whatever the line says. */
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+
+	/* 1.1 s later by the kernel's clock (TS val 6100, 1200 in script
+	 * space).  Due at 1.1 s: 12.5% of it is 137500 usecs, 137 ticks. */
+	s.opts[6] = 0x17;
+	s.opts[7] = 0xd4;	/* 6100 */
+	vo.event_usecs = 1100000;
+	CHECK_INT(tc_ts_tolerance(&vo), 137500);
+	p.options[2].ts_val = 1199;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[2].ts_val = 1200 - 137;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[2].ts_val = 1200 + 137;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[2].ts_val = 1200 - 138;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "options");
+	CHECK_STR(mm.expected, "<nop,nop,TS val 1062 ecr 7>");
+	CHECK_STR(mm.actual, "<nop,nop,TS val 1200 ecr 7>");
+	CHECK(mm.ts_val);
+
+	/* Due at 10 ms: 12.5% is 1250 usecs, so tolerance_usecs (4 ticks)
+	 * rules. */
+	vo.event_usecs = 10000;
+	CHECK_INT(tc_ts_tolerance(&vo), 4000);
+	p.options[2].ts_val = 1196;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[2].ts_val = 1195;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK(mm.ts_val);
+
+	/* A TS ecr, never judged, is no reason; another option is, and
+	 * then the mismatch is not the TS val's alone. */
+	p.options[2].ts_ecr = 8;
+	p.options[2].ts_val = 1200;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[2].ts_val = 1195;
+	p.options[1].kind = TC_OPT_EOL;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK(!mm.ts_val);
+
+	/* Without a tick, no TS val is judged. */
+	p.options[1].kind = TC_OPT_NOP;
+	vo.ts_tick_usecs = 0;
+	p.options[2].ts_val = 1;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 }
 
@@ -531,6 +609,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__no_options_means_none),
 	TAP_TEST(test_verify__bad_ip_checksum),
 	TAP_TEST(test_verify__ts_val_judged_only_with_tick),
+	TAP_TEST(test_verify__ts_val_tolerance_from_start),
 	TAP_TEST(test_verify__format_live_maps_numbers),
 };
 
