@@ -367,6 +367,11 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 			strbuf_addf(&sb, "  # %s", e->reason);
 		else if (c->outcome == TC_OUT_SKIP && c->message)
 			strbuf_addf(&sb, "  # %s", c->message);
+		else if (c->outcome != TC_OUT_PASS && c->cause && c->ref_outcome > 0)
+			strbuf_addf(&sb, "  # %s under %s because of %s (%s under the kernel's defaults)",
+				    tc_outcome_name(c->outcome),
+				    s->profiles[s->columns[c->column].profile]->name, c->cause,
+				    tc_outcome_name(c->ref_outcome));
 		else if (c->outcome != TC_OUT_PASS)
 			todo(&sb, c->message);
 		/* One line per run, whatever the message held. */

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attrib.h"
 #include "baseline.h"
 #include "config.h"
 #include "error.h"
@@ -40,7 +41,7 @@
 
 /* Options of the command line only (the script options are config.c's). */
 enum cli_id {
-	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_SHARD, O_IP_VERSIONS,
+	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_ATTRIBUTE_RUNS, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
 	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
 	/* Options of the host only with --kernel: not passed to the guest. */
@@ -68,6 +69,10 @@ static const struct cli_opt {
 	  "rerun a run in which tcpconform itself was late (a busy machine kept it from an\n"
 	  "      event's due time) up to N times; one late every time is 'late', exit 4\n"
 	  "      (default 3)" },
+	{ "attribute-runs", 0, "N", true, O_ATTRIBUTE_RUNS,
+	  "find which setting of a profile changes a run's outcome from the one under the\n"
+	  "      kernel's defaults, rerunning with subsets of its keys; spend at most N extra\n"
+	  "      runs on it (default 200; 0: off)" },
 	{ "shard", 0, "K/N", true, O_SHARD,
 	  "run only the K-th of N interleaved slices of the cases (N CI jobs run each case once)" },
 	{ "ip-versions", 0, "LIST", true, O_IP_VERSIONS,
@@ -119,7 +124,7 @@ struct cli {
 	int n_inputs;
 	bool suite;
 	bool dump, tap, list, pcap_on_fail;
-	int timeout_s, jobs, retries, late_retries, shard_k, shard_n;
+	int timeout_s, jobs, retries, late_retries, attribute_runs, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
 	bool ip_versions_given, variants;
@@ -242,6 +247,9 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 	case O_LATE_RETRIES:
 		return parse_int(v, 0, 100, &cli->late_retries) ? 0 :
 		       bad_value(o->name, v, "an integer from 0 to 100");
+	case O_ATTRIBUTE_RUNS:
+		return parse_int(v, 0, 100000, &cli->attribute_runs) ? 0 :
+		       bad_value(o->name, v, "an integer from 0 to 100000");
 	case O_SHARD: {
 		char buf[64];
 
@@ -336,6 +344,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->host_only = calloc((size_t)argc, sizeof(*cli->host_only));
 	cli->timeout_s = 600;
 	cli->late_retries = 3;
+	cli->attribute_runs = 200;
 	cli->accel = "auto";
 	cli->vm_timeout_s = 1800;
 	cli->vm_memory_mb = 512;
@@ -896,6 +905,13 @@ int main(int argc, char **argv)
 	}
 	if (cli.tap && (suite.interrupted || rc < 0))
 		tc_report_tap_bail(stdout, suite.interrupted ? "interrupted" : err.msg);
+	/* Which setting changed an outcome: reruns under subsets of the
+	 * profile's keys (attrib.h). */
+	if (rc == 0 && !suite.interrupted && cli.suite &&
+	    tc_attribute(&suite, &ro, cli.attribute_runs, &err) < 0) {
+		print_error(&err);
+		status = worse(status, tc_error_exit_code(&err));
+	}
 
 	memset(&info, 0, sizeof(info));
 	info.version = TC_VERSION;

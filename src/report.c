@@ -247,7 +247,25 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 			if (expected)
 				fprintf(f, " (%s)", c->bl_reason ? c->bl_reason : "no reason given");
 			fprintf(f, "\n    %s\n", c->message ? c->message : "(no message)");
+			if (c->cause)
+				fprintf(f, "    %s under %s because of %s (%s under the kernel's defaults)\n",
+					tc_outcome_name(c->outcome), s->profiles[s->columns[c->column].profile]->name,
+					c->cause, tc_outcome_name(c->ref_outcome));
 		}
+	}
+	head = false;
+	for (int i = 0; i < s->n_cases; i++) {
+		const struct tc_case *c = &s->cases[i];
+
+		if (!c->cause)
+			continue;
+		if (!head) {
+			fprintf(f, "\nchanged by a setting (against the kernel's defaults):\n");
+			head = true;
+		}
+		fprintf(f, "  %s [%s]: %s, %s under the defaults, because of %s\n",
+			s->scripts[c->script], profile_of(s, c), tc_outcome_name(c->outcome),
+			tc_outcome_name(c->ref_outcome), c->cause);
 	}
 	head = false;
 	for (int i = 0; i < s->n_cases; i++) {
@@ -334,6 +352,9 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 		s->n_scripts, s->n_scripts == 1 ? "" : "s", s->n_columns,
 		s->n_columns == 1 ? "" : "s", s->seconds, info->jobs, s->kernel_release,
 		s->accel[0] ? " under " : "", s->accel);
+	if (s->attrib_runs)
+		fprintf(f, "finding the settings behind changed outcomes took %d extra run%s, %.1f s\n",
+			s->attrib_runs, s->attrib_runs == 1 ? "" : "s", s->attrib_seconds);
 	summary_line(f, &n);
 }
 
@@ -633,9 +654,14 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 				fprintf(f, "</error>\n");
 			} else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF) {
 				fprintf(f, "      <failure message=\"");
-				if (!strcmp(l, "fail"))
+				if (!strcmp(l, "fail")) {
 					xml(f, c->message);
-				else
+					if (c->cause) {
+						fprintf(f, " [because of ");
+						xml(f, c->cause);
+						fprintf(f, "]");
+					}
+				} else
 					fprintf(f, "%s, but the baseline expects %s", l,
 						c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : "nothing (not in the baseline)");
 				fprintf(f, "\" type=\"%s\">", l);
@@ -694,6 +720,8 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 	fprintf(f, ",\n  \"started\": \"%sZ\",\n  \"seconds\": %.3f,\n", when, s->seconds);
 	fprintf(f, "  \"jobs\": %d,\n  \"timeout_s\": %d,\n  \"retries\": %d,\n",
 		info->jobs, info->timeout_s, info->retries);
+	fprintf(f, "  \"attribution\": {\"runs\": %d, \"seconds\": %.3f},\n",
+		s->attrib_runs, s->attrib_seconds);
 	fprintf(f, "  \"shard\": {\"k\": %d, \"n\": %d, \"cases\": %d, \"total\": %d},\n",
 		s->shard_k, s->shard_n, s->n_cases, s->n_total);
 	fprintf(f, "  \"interrupted\": %s,\n  \"baseline\": ", s->interrupted ? "true" : "false");
@@ -751,6 +779,10 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		js(f, c->flaky_message);
 		fprintf(f, ", \"pcap\": ");
 		js(f, c->pcap);
+		fprintf(f, ", \"reference_outcome\": ");
+		js(f, c->ref_outcome > 0 ? tc_outcome_name(c->ref_outcome) : NULL);
+		fprintf(f, ", \"cause\": ");
+		js(f, c->cause);
 		fprintf(f, ", \"baseline\": ");
 		if (c->judgement == TC_BL_NONE) {
 			fputs("null", f);

@@ -108,6 +108,7 @@ void tc_suite_release(struct tc_suite *s)
 	for (int i = 0; i < s->n_cases; i++) {
 		free(s->cases[i].message);
 		free(s->cases[i].flaky_message);
+		free(s->cases[i].cause);
 		free(s->cases[i].pcap);
 		strbuf_release(&s->cases[i].output);
 	}
@@ -247,6 +248,7 @@ int tc_suite_plan(struct tc_suite *s, struct tc_profile **profiles, int n_profil
 			tc->column = c;
 			tc->number = k + 1;
 			tc->bl_outcome = -1;
+			tc->ref_outcome = -1;
 			strbuf_init(&tc->output);
 		}
 	}

@@ -103,6 +103,12 @@ struct tc_case {
 	double started;		/* seconds since the suite started */
 	char *pcap;		/* the kept capture, or NULL */
 
+	/* Filled by attrib.c: the outcome under the kernel's defaults (-1:
+	 * unknown) and, when this one differs, the setting(s) of the
+	 * profile that make the difference (or why none was found). */
+	int ref_outcome;
+	char *cause;
+
 	enum tc_judgement judgement;
 	int bl_outcome;		/* the recorded outcome, or -1 */
 	const char *bl_reason;	/* the recorded reason, or NULL; borrowed */
@@ -130,6 +136,8 @@ struct tc_suite {
 	char accel[8];
 	char config_sha256[65];
 	char timing_note[256];
+	int attrib_runs;		/* extra runs made by attrib.c */
+	double attrib_seconds;
 	struct timespec started;	/* CLOCK_REALTIME */
 	double seconds;
 	bool interrupted;
