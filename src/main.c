@@ -748,6 +748,7 @@ int main(int argc, char **argv)
 	struct tc_profile *profiles[MAX_PROFILES + 1];
 	int n_profiles = 0;
 	struct tc_baseline *bl = NULL, *old_bl = NULL;
+	struct tc_settings_diff *sd = NULL;	/* per profile, with a baseline */
 	struct tc_error err;
 	struct tc_config check;
 	struct ui ui;
@@ -906,6 +907,14 @@ int main(int argc, char **argv)
 	info.baseline_kernel = tc_baseline_kernel(bl);
 	info.baseline_config = tc_baseline_config(bl);
 	info.baseline_accel = tc_baseline_accel(bl);
+	if (bl) {
+		sd = calloc((size_t)suite.n_profiles + 1, sizeof(*sd));
+		if (!sd)
+			abort();
+		for (int i = 0; i < suite.n_profiles; i++)
+			tc_baseline_settings_diff(bl, suite.profiles[i], &sd[i]);
+		info.settings = sd;
+	}
 	info.argc = argc;
 	info.argv = argv;
 	if (cli.suite || suite.n_cases > 1)
@@ -938,6 +947,9 @@ out:
 		fclose(junit);
 	if (json)
 		fclose(json);
+	for (int i = 0; sd && i < suite.n_profiles; i++)
+		tc_settings_diff_release(&sd[i]);
+	free(sd);
 	tc_suite_release(&suite);
 	for (int i = 0; i < n_profiles; i++)
 		tc_profile_free(profiles[i]);
