@@ -395,6 +395,14 @@ void tc_baseline_judge(const struct tc_baseline *b, const struct tc_suite *s,
 		       TC_BL_SAME : TC_BL_DIFF;
 }
 
+bool tc_baseline_expects(const struct tc_baseline *b, const struct tc_suite *s,
+			 const struct tc_case *c, enum tc_outcome o)
+{
+	const struct entry *e = find(b, s->scripts[c->script], s->columns[c->column].label);
+
+	return e && e->outcome == (int)o;
+}
+
 static void add_change(struct tc_settings_diff *d, const char *key, const char *was,
 		       const char *now)
 {

@@ -28,7 +28,8 @@
  * or '%' is written %20, %09, %23, %25.  Lines are in the suite's order.
  *
  * A run is as expected when its outcome equals the recorded one (a flaky
- * pass is a pass).  A run the baseline does not list, or a crash, always
+ * pass is a pass; with retries, the runner does not rerun a fail or
+ * timeout the baseline records, see tc_baseline_expects).  A run the baseline does not list, or a crash, always
  * differs.  Runs the baseline lists but this invocation did not make (a
  * shard, a smaller suite) are not judged.
  *
@@ -55,6 +56,11 @@ const char *tc_baseline_kernel(const struct tc_baseline *b);
  * ("kvm", "tcg": a --kernel guest), or NULL when not recorded. */
 const char *tc_baseline_config(const struct tc_baseline *b);
 const char *tc_baseline_accel(const struct tc_baseline *b);
+
+/* Does b record outcome o for case c?  (The runner's expected hook: such
+ * a fail or timeout is not rerun.) */
+bool tc_baseline_expects(const struct tc_baseline *b, const struct tc_suite *s,
+			 const struct tc_case *c, enum tc_outcome o);
 
 /* How profile p's settings now differ from b's record of them. */
 struct tc_setting_change {

@@ -570,6 +570,15 @@ static void ui_done(void *arg, const struct tc_suite *s, struct tc_case *c)
 	fflush(u->h);
 }
 
+/* A fail or timeout the baseline records is final: not rerun. */
+static bool ui_expected(void *arg, const struct tc_suite *s, const struct tc_case *c,
+			enum tc_outcome o)
+{
+	const struct ui *u = arg;
+
+	return tc_baseline_expects(u->bl, s, c, o);
+}
+
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -883,6 +892,7 @@ int main(int argc, char **argv)
 	ro.on_start = ui_start;
 	ro.on_output = ui_output;
 	ro.on_done = ui_done;
+	ro.expected = bl ? ui_expected : NULL;
 	ro.arg = &ui;
 	ro.stop = &got_signal;
 	if (cli.tap)
