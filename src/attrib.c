@@ -170,6 +170,7 @@ static int run_under(struct tc_suite *s, const char *path, int ipv,
 	o.on_output = NULL;
 	o.on_done = NULL;
 	o.arg = NULL;
+	o.expected = NULL;	/* the suite's baseline is not about these runs */
 	o.pcap_dir = NULL;
 	o.pcap_on_fail = false;
 	o.retries = 0;

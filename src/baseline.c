@@ -18,12 +18,23 @@ struct entry {
 	int line;
 };
 
+/* A "setting" line: one setting of a profile, or (key NULL) the marker
+ * of a profile recorded with none. */
+struct setting {
+	char *profile;
+	char *key;		/* or NULL: "setting PROFILE -" */
+	char *value;
+	int line;
+};
+
 struct tc_baseline {
 	char *kernel;
 	char *config;		/* "sha256:HEX", or NULL */
 	char *accel;		/* "kvm", "tcg", or NULL (native) */
 	struct entry *e;	/* sorted by script, then profile */
 	int n;
+	struct setting *set;	/* in file order */
+	int n_set, alloc_set;
 };
 
 static const char header[] =
@@ -31,6 +42,9 @@ static const char header[] =
 	"# One line per run: OUTCOME PROFILE SCRIPT [# REASON]\n"
 	"# OUTCOME is pass, fail, error, timeout or skip.  A run that does not\n"
 	"# pass needs a REASON: replace each 'TODO:' with why it is expected.\n"
+	"# Before the runs, each profile's settings: 'setting PROFILE KEY = VALUE'\n"
+	"# (VALUE: the rest of the line), or 'setting PROFILE -' for a profile\n"
+	"# with none.  A profile with no such line has no settings on record.\n"
 	"# Check with:  tcpconform --baseline FILE ...   (exit 1 on any difference)\n"
 	"# Update with: tcpconform --baseline FILE --write-baseline FILE ...\n";
 
@@ -53,6 +67,12 @@ void tc_baseline_free(struct tc_baseline *b)
 		free(b->e[i].reason);
 	}
 	free(b->e);
+	for (int i = 0; i < b->n_set; i++) {
+		free(b->set[i].profile);
+		free(b->set[i].key);
+		free(b->set[i].value);
+	}
+	free(b->set);
 	free(b->kernel);
 	free(b->config);
 	free(b->accel);
@@ -151,6 +171,84 @@ static char *next_field(char **p)
 	return start;
 }
 
+/* "net.ipv4.x" and "net/ipv4/x" name the same setting: compare them as
+ * sysctl(8) reads names (slashes when a name part holds dots). */
+static bool same_key(const char *a, const char *b)
+{
+	bool sa = strchr(a, '/'), sb = strchr(b, '/');
+
+	for (; *a && *b; a++, b++) {
+		char x = !sa && *a == '.' ? '/' : *a, y = !sb && *b == '.' ? '/' : *b;
+
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
+/* "setting PROFILE KEY = VALUE" or "setting PROFILE -"; p is after the
+ * word "setting". */
+static int parse_setting(struct tc_baseline *b, char *p, int line,
+			 struct tc_error *err)
+{
+	char *prof = next_field(&p), *key = prof ? next_field(&p) : NULL, *v = NULL;
+	struct setting *st;
+	size_t n;
+
+	if (!key || strchr(key, '='))
+		return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+				   "expected 'setting PROFILE KEY = VALUE' or 'setting PROFILE -'");
+	if (!strcmp(key, "-")) {
+		key = NULL;
+		if (next_field(&p))
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+					   "unexpected text after 'setting %s -' (a profile with no settings)",
+					   prof);
+	} else {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+					   "expected ' = VALUE' after 'setting %s %s'", prof, key);
+		v = p + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		n = strlen(v);
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			v[--n] = '\0';
+	}
+	for (int i = 0; i < b->n_set; i++) {
+		const struct setting *o = &b->set[i];
+
+		if (strcmp(o->profile, prof))
+			continue;
+		if (!key && !o->key)
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+					   "'setting %s -' is listed twice (also on line %d)",
+					   prof, o->line);
+		if (!key || !o->key)
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+					   "profile '%s' is recorded both with no settings ('-') and with settings (also on line %d)",
+					   prof, o->line);
+		if (same_key(o->key, key))
+			return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+					   "setting '%s' of profile '%s' is listed twice (also on line %d)",
+					   key, prof, o->line);
+	}
+	if (b->n_set == b->alloc_set) {
+		b->alloc_set = b->alloc_set ? 2 * b->alloc_set : 16;
+		b->set = realloc(b->set, (size_t)b->alloc_set * sizeof(*b->set));
+		if (!b->set)
+			abort();
+	}
+	st = &b->set[b->n_set++];
+	st->profile = xstrdup(prof);
+	st->key = key ? xstrdup(key) : NULL;
+	st->value = v ? xstrdup(v) : NULL;
+	st->line = line;
+	return 0;
+}
+
 static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 		 struct tc_error *err)
 {
@@ -171,6 +269,8 @@ static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 		b->kernel = xstrdup(k);
 		return 0;
 	}
+	if (!strcmp(f1, "setting"))
+		return parse_setting(b, p, line, err);
 	if (!strcmp(f1, "config") || !strcmp(f1, "accelerator")) {
 		char *v = next_field(&p), **dst = f1[0] == 'c' ? &b->config : &b->accel;
 
@@ -295,6 +395,69 @@ void tc_baseline_judge(const struct tc_baseline *b, const struct tc_suite *s,
 		       TC_BL_SAME : TC_BL_DIFF;
 }
 
+bool tc_baseline_expects(const struct tc_baseline *b, const struct tc_suite *s,
+			 const struct tc_case *c, enum tc_outcome o)
+{
+	const struct entry *e = find(b, s->scripts[c->script], s->columns[c->column].label);
+
+	return e && e->outcome == (int)o;
+}
+
+static void add_change(struct tc_settings_diff *d, const char *key, const char *was,
+		       const char *now)
+{
+	d->changes = realloc(d->changes, (size_t)(d->n + 1) * sizeof(*d->changes));
+	if (!d->changes)
+		abort();
+	d->changes[d->n].key = key;
+	d->changes[d->n].was = was;
+	d->changes[d->n].now = now;
+	d->n++;
+}
+
+void tc_baseline_settings_diff(const struct tc_baseline *b, const struct tc_profile *p,
+			       struct tc_settings_diff *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (int i = 0; b && i < b->n_set; i++)
+		if (!strcmp(b->set[i].profile, p->name))
+			d->recorded = true;
+	if (!d->recorded)
+		return;
+	/* Changed and added, in the profile's order... */
+	for (int k = 0; k < p->n_sysctls; k++) {
+		const struct tc_sysctl *sc = &p->sysctls[k];
+		const struct setting *st = NULL;
+
+		for (int i = 0; i < b->n_set && !st; i++)
+			if (b->set[i].key && !strcmp(b->set[i].profile, p->name) &&
+			    same_key(b->set[i].key, sc->key))
+				st = &b->set[i];
+		if (!st)
+			add_change(d, sc->key, NULL, sc->value);
+		else if (strcmp(st->value, sc->value))
+			add_change(d, sc->key, st->value, sc->value);
+	}
+	/* ...then removed, in the baseline's. */
+	for (int i = 0; i < b->n_set; i++) {
+		const struct setting *st = &b->set[i];
+		bool found = false;
+
+		if (!st->key || strcmp(st->profile, p->name))
+			continue;
+		for (int k = 0; k < p->n_sysctls && !found; k++)
+			found = same_key(st->key, p->sysctls[k].key);
+		if (!found)
+			add_change(d, st->key, st->value, NULL);
+	}
+}
+
+void tc_settings_diff_release(struct tc_settings_diff *d)
+{
+	free(d->changes);
+	memset(d, 0, sizeof(*d));
+}
+
 /* The placeholder reason of a new non-pass run: where it fails and the
  * message's first words, nothing that changes from run to run (live
  * sequence numbers, times), so that rewriting a baseline is quiet. */
@@ -332,6 +495,23 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 		strbuf_addf(&sb, "config sha256:%s\n", s->config_sha256);
 	if (s->accel[0])
 		strbuf_addf(&sb, "accelerator %s\n", s->accel);
+	/* Each profile's settings, so that a gate can say what changed. */
+	for (int i = 0; i < s->n_profiles; i++) {
+		const struct tc_profile *p = s->profiles[i];
+
+		if (!p->n_sysctls)
+			strbuf_addf(&sb, "setting %s -\n", p->name);
+		for (int k = 0; k < p->n_sysctls; k++) {
+			size_t start = sb.len;
+
+			strbuf_addf(&sb, "setting %s %s = %s", p->name, p->sysctls[k].key,
+				    p->sysctls[k].value);
+			for (size_t j = start; j < sb.len; j++)
+				if (sb.buf[j] == '\n' || sb.buf[j] == '\r')
+					sb.buf[j] = ' ';
+			strbuf_addch(&sb, '\n');
+		}
+	}
 	for (int i = 0; i < s->n_cases; i++) {
 		const struct tc_case *c = &s->cases[i];
 		const char *label = s->columns[c->column].label;

@@ -579,6 +579,15 @@ static void ui_done(void *arg, const struct tc_suite *s, struct tc_case *c)
 	fflush(u->h);
 }
 
+/* A fail or timeout the baseline records is final: not rerun. */
+static bool ui_expected(void *arg, const struct tc_suite *s, const struct tc_case *c,
+			enum tc_outcome o)
+{
+	const struct ui *u = arg;
+
+	return tc_baseline_expects(u->bl, s, c, o);
+}
+
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -757,6 +766,7 @@ int main(int argc, char **argv)
 	struct tc_profile *profiles[MAX_PROFILES + 1];
 	int n_profiles = 0;
 	struct tc_baseline *bl = NULL, *old_bl = NULL;
+	struct tc_settings_diff *sd = NULL;	/* per profile, with a baseline */
 	struct tc_error err;
 	struct tc_config check;
 	struct ui ui;
@@ -891,6 +901,7 @@ int main(int argc, char **argv)
 	ro.on_start = ui_start;
 	ro.on_output = ui_output;
 	ro.on_done = ui_done;
+	ro.expected = bl ? ui_expected : NULL;
 	ro.arg = &ui;
 	ro.stop = &got_signal;
 	if (cli.tap)
@@ -922,6 +933,14 @@ int main(int argc, char **argv)
 	info.baseline_kernel = tc_baseline_kernel(bl);
 	info.baseline_config = tc_baseline_config(bl);
 	info.baseline_accel = tc_baseline_accel(bl);
+	if (bl) {
+		sd = calloc((size_t)suite.n_profiles + 1, sizeof(*sd));
+		if (!sd)
+			abort();
+		for (int i = 0; i < suite.n_profiles; i++)
+			tc_baseline_settings_diff(bl, suite.profiles[i], &sd[i]);
+		info.settings = sd;
+	}
 	info.argc = argc;
 	info.argv = argv;
 	if (cli.suite || suite.n_cases > 1)
@@ -954,6 +973,9 @@ out:
 		fclose(junit);
 	if (json)
 		fclose(json);
+	for (int i = 0; sd && i < suite.n_profiles; i++)
+		tc_settings_diff_release(&sd[i]);
+	free(sd);
 	tc_suite_release(&suite);
 	for (int i = 0; i < n_profiles; i++)
 		tc_profile_free(profiles[i]);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "error.h"
 #include "strbuf.h"
 
@@ -322,8 +323,24 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 			fprintf(f, "  accelerator: %s -> %s\n",
 				info->baseline_accel ? info->baseline_accel : "native",
 				s->accel[0] ? s->accel : "native");
+		for (int i = 0; info->settings && i < s->n_profiles; i++) {
+			const struct tc_settings_diff *d = &info->settings[i];
+
+			for (int k = 0; k < d->n; k++) {
+				const struct tc_setting_change *ch = &d->changes[k];
+
+				fprintf(f, "  profile %s: %s ", s->profiles[i]->name, ch->key);
+				if (!ch->was)
+					fprintf(f, "added (%s)\n", ch->now);
+				else if (!ch->now)
+					fprintf(f, "removed (was %s)\n", ch->was);
+				else
+					fprintf(f, "%s -> %s\n", ch->was, ch->now);
+			}
+		}
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct tc_case *c = &s->cases[i];
+			int pi = s->columns[c->column].profile;
 
 			if (c->judgement != TC_BL_DIFF)
 				continue;
@@ -339,6 +356,15 @@ void tc_report_summary(FILE *f, const struct tc_suite *s,
 				fprintf(f, " (a crash is never expected)");
 			if (c->message)
 				fprintf(f, ": %s", c->message);
+			/* Say so when the profile is not what it was. */
+			if (info->settings && info->settings[pi].n) {
+				fprintf(f, " (settings of %s changed since the baseline: ",
+					s->profiles[pi]->name);
+				for (int k = 0; k < info->settings[pi].n; k++)
+					fprintf(f, "%s%s", k ? ", " : "",
+						info->settings[pi].changes[k].key);
+				fputc(')', f);
+			}
 			fputc('\n', f);
 		}
 	}
@@ -734,7 +760,29 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		js(f, info->baseline_config);
 		fprintf(f, ", \"accelerator\": ");
 		js(f, info->baseline_accel);
-		fprintf(f, ", \"differences\": %d}", n.differ);
+		/* Per profile of the run: whether the baseline records its
+		 * settings, and each one changed since ("was" null: added;
+		 * "now" null: removed). */
+		fprintf(f, ", \"settings\": [");
+		for (int i = 0; info->settings && i < s->n_profiles; i++) {
+			const struct tc_settings_diff *d = &info->settings[i];
+
+			fprintf(f, "%s{\"profile\": ", i ? ", " : "");
+			js(f, s->profiles[i]->name);
+			fprintf(f, ", \"recorded\": %s, \"changes\": [",
+				d->recorded ? "true" : "false");
+			for (int k = 0; k < d->n; k++) {
+				fprintf(f, "%s{\"key\": ", k ? ", " : "");
+				js(f, d->changes[k].key);
+				fprintf(f, ", \"was\": ");
+				js(f, d->changes[k].was);
+				fprintf(f, ", \"now\": ");
+				js(f, d->changes[k].now);
+				fputc('}', f);
+			}
+			fprintf(f, "]}");
+		}
+		fprintf(f, "], \"differences\": %d}", n.differ);
 	} else {
 		fputs("null", f);
 	}

@@ -25,6 +25,7 @@
 #include "runner.h"
 
 struct tc_error;
+struct tc_settings_diff;
 struct strbuf;
 
 /* "FILE:LINE:COL: error: MESSAGE\n" and the detail lines: how every
@@ -55,6 +56,9 @@ struct tc_report_info {
 	const char *baseline_kernel;	/* or NULL */
 	const char *baseline_config;	/* "sha256:HEX", or NULL */
 	const char *baseline_accel;	/* or NULL */
+	/* Per profile of the suite (its order), how the settings differ
+	 * from the baseline's record (baseline.h), or NULL. */
+	const struct tc_settings_diff *settings;
 	int argc;
 	char **argv;
 };

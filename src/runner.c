@@ -892,7 +892,9 @@ static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
 		if (retry(r, c, msg, true))
 			return;
 	}
-	if ((out == TC_OUT_FAIL || out == TC_OUT_TIMEOUT) && retry(r, c, msg, false))
+	if ((out == TC_OUT_FAIL || out == TC_OUT_TIMEOUT) &&
+	    !(r->o->expected && r->o->expected(r->o->arg, r->s, c, out)) &&
+	    retry(r, c, msg, false))
 		return;
 	if (out == TC_OUT_PASS && c->flaky_message)
 		c->flaky = true;

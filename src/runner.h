@@ -32,8 +32,10 @@
  * tolerance: the run says nothing about the kernel).  A late run runs
  * again, up to late_retries times, whatever retries says; it stays late
  * only when every attempt was.  With retries, a fail or timeout runs
- * again; a later pass makes the case flaky (its outcome is pass).  The
- * baseline fields are filled by baseline.c.
+ * again, unless the caller's expected hook says it expects that outcome
+ * (a baseline records it: a rerun would waste time, and a later pass
+ * would differ); a later pass makes the case flaky (its outcome is pass).
+ * The baseline fields are filled by baseline.c.
  *
  * Ownership: struct tc_suite owns its scripts, columns and cases; the
  * profiles are borrowed.  Nothing here exits or prints in the calling
@@ -173,6 +175,10 @@ struct tc_run_opts {
 	void (*on_start)(void *arg, const struct tc_suite *s, const struct tc_case *c);
 	void (*on_output)(void *arg, const struct tc_case *c, const char *buf, size_t len);
 	void (*on_done)(void *arg, const struct tc_suite *s, struct tc_case *c);
+	/* Or NULL: is outcome o (a fail or timeout) of case c what the caller
+	 * expects?  Then it is final: retries does not rerun it. */
+	bool (*expected)(void *arg, const struct tc_suite *s, const struct tc_case *c,
+			 enum tc_outcome o);
 	void *arg;
 	volatile sig_atomic_t *stop;	/* set from a signal handler: stop now */
 };
