@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -483,7 +484,7 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 		      const struct tc_baseline *old, struct tc_error *err)
 {
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
-	int wp = 8, ret = -1;
+	int wp = 8, ret = -1, fd;
 	FILE *f;
 
 	for (int i = 0; i < s->n_columns; i++)
@@ -560,10 +561,20 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 				sb.buf[k] = ' ';
 		strbuf_addch(&sb, '\n');
 	}
-	strbuf_addf(&tmp, "%s.tmp", path);
-	f = fopen(tmp.buf, "w");
+	/* A temporary of our own making in the target's directory (O_EXCL:
+	 * never through a name someone else planted there), then rename. */
+	strbuf_addf(&tmp, "%s.XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		goto out;
+	}
+	fchmod(fd, 0644);
+	f = fdopen(fd, "w");
 	if (!f) {
 		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
 		goto out;
 	}
 	fwrite(sb.buf, 1, sb.len, f);
