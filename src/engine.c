@@ -1670,7 +1670,10 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		 * (/tmp/.nstat.uUID): runs side by side would read each other's
 		 * deltas.  Each run gets its own, removed at the end. */
 		snprintf(nstat_file, sizeof(nstat_file), "%s/tcpconform-nstat.%s",
-			 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", pid);
+			 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			 /* in the runner's PID namespace every run is PID 2 */
+			 getenv("TCPCONFORM_RUN_ID") && *getenv("TCPCONFORM_RUN_ID") ?
+			 getenv("TCPCONFORM_RUN_ID") : pid);
 		setenv("NSTAT_HISTORY", nstat_file, 1);
 	}
 

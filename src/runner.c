@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -509,6 +512,80 @@ static void start_guard(void)
 	_exit(0);
 }
 
+/*
+ * Put the rest of this run in a PID namespace of its own, with a private
+ * mount namespace and its own /proc.  Returns in the process that goes on
+ * to run the script (PID 2 there); the processes above it only wait and
+ * pass its exit status up, and never return.
+ *
+ * PID 1 of the namespace is a small reaper: when it ends, the kernel kills
+ * every process left in the namespace, so nothing a script starts (a
+ * backtick `setsid cmd &` included) outlives the run, whatever its process
+ * group.  The script runs as PID 2, not 1, so that its commands can signal
+ * it ($PPID) as they could before: the kernel shields a namespace's init
+ * from its own processes.  /proc is mounted anew so that it shows this
+ * namespace's PIDs (the engine reads its threads' states there), inside a
+ * mount namespace whose mounts do not propagate back to the host.
+ *
+ * Where namespaces cannot be made or /proc not mounted (no privilege),
+ * nothing has run yet and the run goes on as before, in the runner's
+ * namespaces; returns false then.
+ */
+#define NO_PID_NAMESPACE 125	/* the namespace's init could not set up */
+
+static bool enter_pid_namespace(void)
+{
+	pid_t init, eng;
+	int status = 0;
+	char id[32];
+
+	/* A name unique on the machine, for the run's own files (nstat's
+	 * history): inside, every run is PID 2. */
+	snprintf(id, sizeof(id), "%d", (int)getpid());
+	setenv("TCPCONFORM_RUN_ID", id, 1);
+	/* clone() as fork(): only the child is in the new namespaces, so
+	 * this process can still run the script itself if they fail. */
+	init = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD,
+			      NULL, NULL, NULL, NULL);
+	if (init < 0)
+		return false;
+	if (init > 0) {
+		/* Outside: wait, then leave as the run did. */
+		while (waitpid(init, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == NO_PID_NAMESPACE)
+			return false;
+		if (WIFEXITED(status) && WEXITSTATUS(status) >= 128) {
+			signal(WEXITSTATUS(status) - 128, SIG_DFL);
+			raise(WEXITSTATUS(status) - 128);
+		}
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : TC_EXIT_CRASH);
+	}
+	/* PID 1. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		_exit(NO_PID_NAMESPACE);
+	eng = fork();
+	if (eng < 0)
+		_exit(TC_EXIT_ENV);
+	if (eng == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		return true;
+	}
+	/* Reap whatever the script leaves orphaned until the run ends; the
+	 * run's status, a signal as 128 + its number, is ours. */
+	for (;;) {
+		pid_t w = waitpid(-1, &status, 0);
+
+		if (w == eng)
+			break;
+		if (w < 0 && errno != EINTR)
+			_exit(TC_EXIT_CRASH);
+	}
+	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+}
+
 /* The child: run one case and exit with its code.  Never returns. */
 static void child(struct run *r, const struct tc_case *c, const struct tc_config *ccfg,
 		  int out_w, int res_w)
@@ -541,6 +618,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
 	cfg.pcap_file = c->pcap;
+	enter_pid_namespace();
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
 		fflush(NULL);
