@@ -14,11 +14,14 @@
  *    as it finishes, reports and baselines as asked.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -647,6 +650,85 @@ static int close_report(FILE *f, const char *path)
 	return 0;
 }
 
+/* Write text to a /proc file of this process; 0 or -1 (errno). */
+static int write_proc(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Whether the first bytes of a /proc file are text. */
+static bool proc_says(const char *path, const char *text)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && !strncmp(buf, text, strlen(text));
+}
+
+/*
+ * A user who is not root runs in a user namespace of its own, where it is
+ * root: the runs' network, PID and mount namespaces belong to it, and
+ * nothing of the host's can be changed from there.  Files it writes
+ * belong to the user.  Returns 0, or the exit status after saying why not.
+ */
+static int own_user_namespace(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	struct rlimit rl;
+
+	if (uid == 0)
+		return 0;
+	if (unshare(CLONE_NEWUSER) < 0) {
+		int e = errno;
+
+		fprintf(stderr, "error: tcpconform needs network namespaces of its own; as a user "
+			"that is not root it makes a user namespace first, and this system refuses "
+			"that (%s)\n", strerror(e));
+		if (proc_says("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1"))
+			fprintf(stderr, "hint: AppArmor restricts unprivileged user namespaces: "
+				"sysctl kernel.apparmor_restrict_unprivileged_userns=0, or run as root\n");
+		else if (proc_says("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+			fprintf(stderr, "hint: sysctl kernel.unprivileged_userns_clone=1, or run as root\n");
+		else if (proc_says("/proc/sys/user/max_user_namespaces", "0"))
+			fprintf(stderr, "hint: sysctl user.max_user_namespaces=15000, or run as root\n");
+		else
+			fprintf(stderr, "hint: allow unprivileged user namespaces, or run as root\n");
+		return TC_EXIT_ENV;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (write_proc("/proc/self/setgroups", "deny") < 0 ||
+	    write_proc("/proc/self/uid_map", map) < 0 ||
+	    (snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid),
+	     write_proc("/proc/self/gid_map", map) < 0)) {
+		fprintf(stderr, "error: cannot map this user into its user namespace: %s\n",
+			strerror(errno));
+		return TC_EXIT_ENV;
+	}
+	/* SCHED_FIFO needs CAP_SYS_NICE on the host, or RLIMIT_RTPRIO. */
+	if (getrlimit(RLIMIT_RTPRIO, &rl) == 0 && rl.rlim_cur < 10)
+		fprintf(stderr, "note: not root: runs go in a user namespace of their own, where "
+			"SCHED_FIFO is refused (RLIMIT_RTPRIO %lu), so tcpconform's own events run "
+			"at ordinary priority; on a busy machine more runs may be late (and rerun)\n",
+			(unsigned long)rl.rlim_cur);
+	return 0;
+}
+
 /* Load and check the profiles; exit status on failure, 0 when fine. */
 static int load_profiles(const struct cli *cli, struct tc_profile **p, int *n)
 {
@@ -834,6 +916,8 @@ int main(int argc, char **argv)
 		status = run_in_vm(&cli, argc, orig_argv);
 		goto out;
 	}
+	if (!cli.list && (status = own_user_namespace()) != 0)
+		goto out;
 	status = load_profiles(&cli, profiles, &n_profiles);
 	if (status)
 		goto out;
