@@ -453,21 +453,44 @@ static void finish(struct run *r, struct tc_case *c, enum tc_outcome out,
 		r->o->on_done(r->o->arg, r->s, c);
 }
 
+/*
+ * The capture's file name, one per script path, no two alike: the path
+ * without leading "./" (the same file), '/' written as '_', '_' as "%5F",
+ * '%' as "%25", then ".pcap" in place of ".pkt" (a name not ending in
+ * ".pkt" keeps it whole and gets "%.pcap").  So a_b/c.pkt is a%5Fb_c.pcap
+ * and a/b_c.pkt is a_b%5Fc.pcap; /abs/x.pkt is _abs_x.pcap.
+ */
+static void pcap_name(struct strbuf *sb, const char *p)
+{
+	size_t n;
+	bool pkt;
+
+	while (p[0] == '.' && p[1] == '/')
+		for (p += 2; *p == '/'; p++)
+			;
+	n = strlen(p);
+	pkt = is_pkt(p);
+	if (pkt)
+		n -= 4;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '/')
+			strbuf_addch(sb, '_');
+		else if (p[i] == '_')
+			strbuf_addstr(sb, "%5F");
+		else if (p[i] == '%')
+			strbuf_addstr(sb, "%25");
+		else
+			strbuf_addch(sb, p[i]);
+	}
+	strbuf_addstr(sb, pkt ? ".pcap" : "%.pcap");
+}
+
 static char *pcap_path(const struct run *r, const struct tc_case *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = r->s->scripts[c->script];
-	size_t n;
 
-	while (*p == '/' || (p[0] == '.' && p[1] == '/'))
-		p += *p == '/' ? 1 : 2;
 	strbuf_addf(&sb, "%s/%s/", r->o->pcap_dir, r->s->columns[c->column].label);
-	n = strlen(p);
-	if (is_pkt(p))
-		n -= 4;
-	for (size_t i = 0; i < n; i++)
-		strbuf_addch(&sb, p[i] == '/' ? '_' : p[i]);
-	strbuf_addstr(&sb, ".pcap");
+	pcap_name(&sb, r->s->scripts[c->script]);
 	return strbuf_detach(&sb);
 }
 
