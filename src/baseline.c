@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 
 struct entry {
@@ -483,9 +484,8 @@ static void todo(struct strbuf *out, const char *msg)
 int tc_baseline_write(const char *path, const struct tc_suite *s,
 		      const struct tc_baseline *old, struct tc_error *err)
 {
-	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
-	int wp = 8, ret = -1, fd;
-	FILE *f;
+	struct strbuf sb = STRBUF_INIT;
+	int wp = 8, ret = -1;
 
 	for (int i = 0; i < s->n_columns; i++)
 		if ((int)strlen(s->columns[i].label) > wp)
@@ -562,36 +562,14 @@ int tc_baseline_write(const char *path, const struct tc_suite *s,
 		strbuf_addch(&sb, '\n');
 	}
 	/* A temporary of our own making in the target's directory (O_EXCL:
-	 * never through a name someone else planted there), then rename. */
-	strbuf_addf(&tmp, "%s.XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		close(fd);
-		unlink(tmp.buf);
-		goto out;
-	}
-	fwrite(sb.buf, 1, sb.len, f);
-	if (fclose(f) != 0) {
-		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (rename(tmp.buf, path) < 0) {
-		tc_error_set(err, TC_ERR_ENV, "cannot rename '%s' to '%s': %s", tmp.buf, path,
-			     strerror(errno));
-		unlink(tmp.buf);
+	 * never through a name someone else planted there), then rename
+	 * (fsutil.h). */
+	if (tc_replace_file(path, sb.buf, sb.len) < 0) {
+		tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	ret = 0;
 out:
 	strbuf_release(&sb);
-	strbuf_release(&tmp);
 	return ret;
 }

@@ -79,7 +79,10 @@ struct tc_config {
 	/* Set by the suite runner; not owned by the config. */
 	const struct tc_sysctl *sysctls;
 	int n_sysctls;
-	const char *pcap_file;		/* write both directions here, or NULL */
+	/* Write both directions here as a pcap file (a fresh, empty file of
+	 * the runner's, which renames it into place; the engine writes
+	 * through a dup of it), or -1. */
+	int pcap_fd;
 
 	struct tc_define defines[TC_MAX_DEFINES];
 	int n_defines;

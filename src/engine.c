@@ -210,16 +210,32 @@ static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
 	pcap_dump((u_char *)e->dump, &h, frame);
 }
 
+/* The file is the runner's (config.h): opened by no name here. */
 static int open_dump(struct engine *e, struct tc_error *err)
 {
+	int fd;
+	FILE *f;
+
 	e->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
 							PCAP_TSTAMP_PRECISION_NANO);
 	if (!e->dead)
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a pcap writer");
-	e->dump = pcap_dump_open(e->dead, e->cfg->pcap_file);
-	if (!e->dump)
-		return tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s",
-				    e->cfg->pcap_file, pcap_geterr(e->dead));
+	fd = fcntl(e->cfg->pcap_fd, F_DUPFD_CLOEXEC, 3);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		int saved = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
+				    strerror(saved));
+	}
+	e->dump = pcap_dump_fopen(e->dead, f);
+	if (!e->dump) {
+		fclose(f);
+		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
+				    pcap_geterr(e->dead));
+	}
 	return 0;
 }
 
@@ -1423,7 +1439,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	}
 	if (check_requires(e, err) < 0)
 		return -1;
-	if (e->cfg->pcap_file && open_dump(e, err) < 0)
+	if (e->cfg->pcap_fd >= 0 && open_dump(e, err) < 0)
 		return -1;
 
 	go_realtime(e);

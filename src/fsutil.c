@@ -5,7 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,16 +49,111 @@ int tc_write_file(const char *path, const void *data, size_t len)
 	return close(fd);
 }
 
+/* Split path into its directory (opened, following symlinks: the user
+ * named it) and its last component. */
+static int open_parent(const char *path, char **name)
+{
+	const char *slash = strrchr(path, '/');
+	struct strbuf d = STRBUF_INIT;
+	int fd;
+
+	*name = NULL;
+	if (!slash)
+		strbuf_addch(&d, '.');
+	else if (slash == path)
+		strbuf_addch(&d, '/');
+	else
+		strbuf_add(&d, path, (size_t)(slash - path));
+	if (!*(slash ? slash + 1 : path)) {
+		strbuf_release(&d);
+		errno = EISDIR;
+		return -1;
+	}
+	fd = tc_dir_open(d.buf, false);
+	strbuf_release(&d);
+	if (fd >= 0) {
+		*name = strdup(slash ? slash + 1 : path);
+		if (!*name) {
+			close(fd);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write data to a fresh temporary below dirfd and rename it to name. */
+static int replace_at(int dirfd, const char *name, const void *data, size_t len)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd = tc_tmp_create(dirfd, &tmp), e;
+
+	if (fd < 0) {
+		strbuf_release(&tmp);
+		return -1;
+	}
+	if (write_all(fd, data, len) < 0) {
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	if (fd < 0 || close(fd) < 0 || renameat(dirfd, tmp.buf, dirfd, name) < 0) {
+		e = errno;
+		unlinkat(dirfd, tmp.buf, 0);
+		strbuf_release(&tmp);
+		errno = e;
+		return -1;
+	}
+	strbuf_release(&tmp);
+	return 0;
+}
+
+int tc_replace_file(const char *path, const void *data, size_t len)
+{
+	char *name;
+	int dfd = open_parent(path, &name), ret, e;
+
+	if (dfd < 0)
+		return -1;
+	ret = replace_at(dfd, name, data, len);
+	e = errno;
+	close(dfd);
+	free(name);
+	errno = e;
+	return ret;
+}
+
 int tc_copy_file(const char *src, const char *dst)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int ret = tc_read_file(src, &sb) < 0 ? -1 : tc_write_file(dst, sb.buf, sb.len);
+	int ret = tc_read_file(src, &sb) < 0 ? -1 : tc_replace_file(dst, sb.buf, sb.len);
 
 	strbuf_release(&sb);
 	return ret;
 }
 
-int tc_copy_tree(const char *src, const char *dst)
+static int copy_tree_at(const char *src, int dfd)
 {
 	DIR *d = opendir(src);
 	struct dirent *e;
@@ -62,35 +161,213 @@ int tc_copy_tree(const char *src, const char *dst)
 
 	if (!d)
 		return -1;
-	if (mkdir(dst, 0755) < 0 && errno != EEXIST) {
-		saved = errno;
-		closedir(d);
-		errno = saved;
-		return -1;
-	}
 	while ((e = readdir(d))) {
-		struct strbuf s = STRBUF_INIT, t = STRBUF_INIT;
+		struct strbuf s = STRBUF_INIT, data = STRBUF_INIT;
 		struct stat st;
 		int rc = 0;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		strbuf_addf(&s, "%s/%s", src, e->d_name);
-		strbuf_addf(&t, "%s/%s", dst, e->d_name);
-		if (lstat(s.buf, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = tc_copy_tree(s.buf, t.buf);
-		else if (S_ISREG(st.st_mode))
-			rc = tc_copy_file(s.buf, t.buf);
+		if (lstat(s.buf, &st) < 0) {
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = tc_subdir_open(dfd, e->d_name);
+
+			rc = sub < 0 ? -1 : copy_tree_at(s.buf, sub);
+			if (sub >= 0)
+				close(sub);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = tc_read_file(s.buf, &data) < 0 ? -1 :
+			     replace_at(dfd, e->d_name, data.buf, data.len);
+		}
 		if (rc < 0 && !saved) {
 			saved = errno;
 			ret = -1;
 		}
 		strbuf_release(&s);
-		strbuf_release(&t);
+		strbuf_release(&data);
 	}
 	closedir(d);
 	errno = saved;
 	return ret;
+}
+
+int tc_copy_tree(const char *src, const char *dst)
+{
+	int dfd = tc_dir_open(dst, true), ret, e;
+
+	if (dfd < 0)
+		return -1;
+	ret = copy_tree_at(src, dfd);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return ret;
+}
+
+int tc_dir_open(const char *path, bool make)
+{
+	if (make && mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int tc_subdir_open(int dirfd, const char *rel)
+{
+	int fd = dup(dirfd);
+
+	while (fd >= 0 && *rel) {
+		size_t n = strcspn(rel, "/");
+		char comp[NAME_MAX + 1];
+		int next;
+
+		if (n > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, rel, n);
+		comp[n] = '\0';
+		rel += n + (rel[n] == '/');
+		if (!n || !strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+int tc_tmp_create(int dirfd, struct strbuf *name)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned int counter;
+
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char r[6];
+		char x[7];
+		int fd;
+
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+			struct timespec ts;
+			unsigned long v;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			v = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ ++counter;
+			for (size_t i = 0; i < sizeof(r); i++, v = v * 6364136223846793005UL + 1)
+				r[i] = (unsigned char)(v >> 33);
+		}
+		for (size_t i = 0; i < sizeof(r); i++)
+			x[i] = set[r[i] % (sizeof(set) - 1)];
+		x[6] = '\0';
+		strbuf_reset(name);
+		strbuf_addf(name, ".tcpconform-%s.tmp", x);
+		fd = openat(dirfd, name->buf,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static void outfile_release(struct tc_outfile *of)
+{
+	if (of->dirfd >= 0)
+		close(of->dirfd);
+	free(of->tmp);
+	free(of->name);
+	of->f = NULL;
+	of->dirfd = -1;
+	of->tmp = of->name = NULL;
+}
+
+int tc_outfile_open(struct tc_outfile *of, const char *path)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct stat st;
+	int fd, e;
+
+	of->f = NULL;
+	of->tmp = NULL;
+	of->dirfd = open_parent(path, &of->name);
+	if (of->dirfd < 0)
+		return -1;
+	if (fstatat(of->dirfd, of->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		outfile_release(of);
+		errno = EISDIR;
+		return -1;
+	}
+	fd = tc_tmp_create(of->dirfd, &tmp);
+	if (fd >= 0 && !(of->f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlinkat(of->dirfd, tmp.buf, 0);
+		errno = e;
+		fd = -1;
+	}
+	if (fd < 0) {
+		e = errno;
+		strbuf_release(&tmp);
+		outfile_release(of);
+		errno = e;
+		return -1;
+	}
+	of->tmp = strbuf_detach(&tmp);
+	return 0;
+}
+
+int tc_outfile_commit(struct tc_outfile *of)
+{
+	int bad = ferror(of->f), e;
+
+	bad |= fclose(of->f);
+	if (bad) {
+		e = errno ? errno : EIO;
+		unlinkat(of->dirfd, of->tmp, 0);
+		outfile_release(of);
+		errno = e;
+		return -1;
+	}
+	if (renameat(of->dirfd, of->tmp, of->dirfd, of->name) < 0) {
+		e = errno;
+		unlinkat(of->dirfd, of->tmp, 0);
+		outfile_release(of);
+		errno = e;
+		return -1;
+	}
+	outfile_release(of);
+	return 0;
+}
+
+void tc_outfile_abort(struct tc_outfile *of)
+{
+	if (!of->f)
+		return;
+	fclose(of->f);
+	unlinkat(of->dirfd, of->tmp, 0);
+	outfile_release(of);
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -1,24 +1,77 @@
 /*
- * fsutil.h: whole files and trees, for --kernel's host side (vm.c) and
- * the guest's init (src/guest/init.c).  Each returns 0, or -1 with errno
- * set by the failing call; nothing prints.
+ * fsutil.h: whole files and trees, and output files written safely, for
+ * the runner's captures (runner.c), the reports (main.c), --kernel's host
+ * side (vm.c) and the guest's init (src/guest/init.c).  Each returns 0
+ * (or a descriptor), or -1 with errno set by the failing call; nothing
+ * prints.
+ *
+ * Output is never written through a name someone else could have planted
+ * (tcpconform often runs as root, and --pcap-dir or --json may name a
+ * directory other users can write): a directory the user named is
+ * followed as given, symlinks included, but everything below it is made
+ * with mkdir and opened with O_NOFOLLOW, and files are fresh temporaries
+ * (O_CREAT|O_EXCL|O_NOFOLLOW) renamed over the final name.  So a symlink
+ * or hard link found at an output's name is replaced, never written
+ * through; its target is untouched.  A symlink where a directory should
+ * be made fails (ELOOP or ENOTDIR).
  */
 #ifndef TC_FSUTIL_H
 #define TC_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct strbuf;
 
 /* Append the file's contents to sb. */
 int tc_read_file(const char *path, struct strbuf *sb);
-/* Create or truncate path (mode 0644) and write data. */
+/* Create or truncate path (mode 0644) and write data.  Only for paths in
+ * a directory of our own (mkdtemp's): it follows a symlink at path. */
 int tc_write_file(const char *path, const void *data, size_t len);
+/* Replace the file at path with a new one holding data (mode 0644 less
+ * the umask), by rename of a fresh temporary in path's directory. */
+int tc_replace_file(const char *path, const void *data, size_t len);
+/* tc_replace_file(dst) with src's contents. */
 int tc_copy_file(const char *src, const char *dst);
 /* Copy the regular files and directories under src into dst (made as
- * needed, merged with what is there); symlinks and others are skipped.
- * Goes on after a failure; returns -1 if any copy failed. */
+ * needed, merged with what is there; dst itself followed if a symlink,
+ * nothing below it); symlinks and others in src are skipped.  Goes on
+ * after a failure; returns -1 if any copy failed. */
 int tc_copy_tree(const char *src, const char *dst);
+
+/* Open the directory at path (following symlinks: a path the user
+ * named), first making it (mode 0755) if make and it is missing.
+ * Returns an O_DIRECTORY descriptor (close-on-exec). */
+int tc_dir_open(const char *path, bool make);
+/* Open the directory rel ("a" or "a/b") below dirfd, making each missing
+ * component (mode 0755), following no symlink.  Returns a descriptor. */
+int tc_subdir_open(int dirfd, const char *rel);
+/* Create a fresh file below dirfd, named ".tcpconform-XXXXXX.tmp" with
+ * the X's chosen (set into name), O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644
+ * less the umask.  Returns a writable descriptor (close-on-exec). */
+int tc_tmp_create(int dirfd, struct strbuf *name);
+
+/*
+ * An output file written as a whole when done: a temporary in the
+ * target's directory, opened at once (so that an unwritable path is
+ * found before any work), renamed over the target by tc_outfile_commit.
+ */
+struct tc_outfile {
+	FILE *f;		/* write here */
+	int dirfd;
+	char *tmp;		/* the temporary's name in dirfd */
+	char *name;		/* the target's last component */
+};
+#define TC_OUTFILE_INIT { NULL, -1, NULL, NULL }
+
+/* Open a temporary for path; fails with EISDIR if path is a directory. */
+int tc_outfile_open(struct tc_outfile *of, const char *path);
+/* Close and rename into place; on failure the temporary is removed.
+ * Either way of is released. */
+int tc_outfile_commit(struct tc_outfile *of);
+/* Close and remove the temporary; the target stays as it was. */
+void tc_outfile_abort(struct tc_outfile *of);
 /* rm -rf, not following symlinks. */
 void tc_rm_rf(const char *dir);
 

@@ -29,6 +29,7 @@
 #include "baseline.h"
 #include "config.h"
 #include "error.h"
+#include "fsutil.h"
 #include "profile.h"
 #include "report.h"
 #include "runner.h"
@@ -630,21 +631,24 @@ static int suite_status(const struct cli *cli, const struct tc_suite *s)
 	return st;
 }
 
-static FILE *open_report(const char *path)
+/* A report is written to a fresh temporary in its directory, renamed
+ * over path when done: never through a symlink or hard link planted at
+ * path (fsutil.h). */
+static int open_report(struct tc_outfile *of, const char *path)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
+	if (tc_outfile_open(of, path) < 0) {
 		fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
-	return f;
+		return -1;
+	}
+	return 0;
 }
 
-static int close_report(FILE *f, const char *path)
+static int close_report(struct tc_outfile *of, const char *path)
 {
-	if (!f)
+	if (!of->f)
 		return 0;
-	if (ferror(f) | fclose(f)) {
-		fprintf(stderr, "error: cannot write '%s'\n", path);
+	if (tc_outfile_commit(of) < 0) {
+		fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -855,7 +859,7 @@ int main(int argc, char **argv)
 	struct tc_run_opts ro;
 	struct tc_report_info info;
 	struct strbuf pcap_dir = STRBUF_INIT;
-	FILE *junit = NULL, *json = NULL;
+	struct tc_outfile junit = TC_OUTFILE_INIT, json = TC_OUTFILE_INIT;
 	char **orig_argv;
 	int status = TC_EXIT_PASS, rc;
 
@@ -945,8 +949,8 @@ int main(int argc, char **argv)
 			       suite.scripts[suite.cases[i].script]);
 		goto out;
 	}
-	if ((cli.junit && !(junit = open_report(cli.junit))) ||
-	    (cli.json && !(json = open_report(cli.json)))) {
+	if ((cli.junit && open_report(&junit, cli.junit) < 0) ||
+	    (cli.json && open_report(&json, cli.json) < 0)) {
 		status = TC_EXIT_USAGE;
 		goto out;
 	}
@@ -1029,13 +1033,12 @@ int main(int argc, char **argv)
 	info.argv = argv;
 	if (cli.suite || suite.n_cases > 1)
 		tc_report_summary(ui.h, &suite, &info);
-	if (junit)
-		tc_report_junit(junit, &suite, &info);
-	if (json)
-		tc_report_json(json, &suite, &info);
-	if (close_report(junit, cli.junit) < 0 || close_report(json, cli.json) < 0)
+	if (junit.f)
+		tc_report_junit(junit.f, &suite, &info);
+	if (json.f)
+		tc_report_json(json.f, &suite, &info);
+	if ((close_report(&junit, cli.junit) < 0) | (close_report(&json, cli.json) < 0))
 		status = worse(status, TC_EXIT_ENV);
-	junit = json = NULL;
 	if (cli.write_baseline) {
 		if (suite.interrupted || rc < 0) {
 			fprintf(stderr, "error: not writing baseline '%s': the run did not finish\n",
@@ -1053,10 +1056,8 @@ int main(int argc, char **argv)
 	if (suite.timing_note[0])
 		fprintf(stderr, "note: %s\n", suite.timing_note);
 out:
-	if (junit)
-		fclose(junit);
-	if (json)
-		fclose(json);
+	tc_outfile_abort(&junit);
+	tc_outfile_abort(&json);
 	for (int i = 0; sd && i < suite.n_profiles; i++)
 		tc_settings_diff_release(&sd[i]);
 	free(sd);

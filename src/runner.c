@@ -19,6 +19,7 @@
 
 #include "engine.h"
 #include "error.h"
+#include "fsutil.h"
 #include "report.h"
 #include "script.h"
 #include "syscalls.h"
@@ -395,6 +396,10 @@ struct slot {
 	int res_fd;		/* child's first message line, or -1 at EOF */
 	struct strbuf res;
 	struct timespec start;
+	/* The run's capture: a temporary in its column's directory, by
+	 * name ("" for none); its descriptor only until the fork. */
+	struct strbuf pcap_tmp;
+	int pcap_fd;
 };
 
 struct run {
@@ -406,6 +411,7 @@ struct run {
 	struct timespec t0;
 	struct timespec last_start;
 	pid_t parent;		/* this process, as the children see it */
+	int *col_fd;		/* --pcap-dir: each column's directory, or NULL */
 };
 
 static double since(const struct timespec *a)
@@ -433,10 +439,15 @@ static void finish(struct run *r, struct tc_case *c, enum tc_outcome out,
 	c->exit_code = code;
 	c->message = message;
 	if (c->pcap) {
-		/* --pcap-on-fail keeps only the captures of runs that failed. */
+		const char *name = strrchr(c->pcap, '/') + 1;
+		int dfd = r->col_fd[c->column];
+		struct stat st;
+
+		/* --pcap-on-fail keeps only the captures of runs that failed;
+		 * names below the directory never followed (fsutil.h). */
 		if (out == TC_OUT_PASS && r->o->pcap_on_fail)
-			unlink(c->pcap);
-		if (access(c->pcap, F_OK) < 0) {
+			unlinkat(dfd, name, 0);
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
 			free(c->pcap);
 			c->pcap = NULL;
 		}
@@ -445,22 +456,88 @@ static void finish(struct run *r, struct tc_case *c, enum tc_outcome out,
 		r->o->on_done(r->o->arg, r->s, c);
 }
 
+/*
+ * The capture's file name, one per script path, no two alike: the path
+ * without leading "./" (the same file), '/' written as '_', '_' as "%5F",
+ * '%' as "%25", then ".pcap" in place of ".pkt" (a name not ending in
+ * ".pkt" keeps it whole and gets "%.pcap").  So a_b/c.pkt is a%5Fb_c.pcap
+ * and a/b_c.pkt is a_b%5Fc.pcap; /abs/x.pkt is _abs_x.pcap.
+ */
+static void pcap_name(struct strbuf *sb, const char *p)
+{
+	size_t n;
+	bool pkt;
+
+	while (p[0] == '.' && p[1] == '/')
+		for (p += 2; *p == '/'; p++)
+			;
+	n = strlen(p);
+	pkt = is_pkt(p);
+	if (pkt)
+		n -= 4;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '/')
+			strbuf_addch(sb, '_');
+		else if (p[i] == '_')
+			strbuf_addstr(sb, "%5F");
+		else if (p[i] == '%')
+			strbuf_addstr(sb, "%25");
+		else
+			strbuf_addch(sb, p[i]);
+	}
+	strbuf_addstr(sb, pkt ? ".pcap" : "%.pcap");
+}
+
 static char *pcap_path(const struct run *r, const struct tc_case *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = r->s->scripts[c->script];
-	size_t n;
 
-	while (*p == '/' || (p[0] == '.' && p[1] == '/'))
-		p += *p == '/' ? 1 : 2;
 	strbuf_addf(&sb, "%s/%s/", r->o->pcap_dir, r->s->columns[c->column].label);
-	n = strlen(p);
-	if (is_pkt(p))
-		n -= 4;
-	for (size_t i = 0; i < n; i++)
-		strbuf_addch(&sb, p[i] == '/' ? '_' : p[i]);
-	strbuf_addstr(&sb, ".pcap");
+	pcap_name(&sb, r->s->scripts[c->script]);
 	return strbuf_detach(&sb);
+}
+
+/* A fresh temporary for the run's capture, in its column's directory,
+ * renamed into place when the run is over (reap). */
+static int pcap_open(struct run *r, struct slot *sl, struct tc_case *c,
+		     struct tc_error *err)
+{
+	if (!r->o->pcap_dir)
+		return 0;
+	if (!c->pcap)
+		c->pcap = pcap_path(r, c);
+	sl->pcap_fd = tc_tmp_create(r->col_fd[c->column], &sl->pcap_tmp);
+	if (sl->pcap_fd < 0) {
+		strbuf_reset(&sl->pcap_tmp);
+		return tc_error_set(err, TC_ERR_ENV, "cannot write '%s': %s", c->pcap,
+				    strerror(errno));
+	}
+	return 0;
+}
+
+/* The run is over: its capture goes in place, replacing the name's
+ * previous file (an earlier attempt's, or anything planted there). */
+static void pcap_close(struct run *r, struct slot *sl, struct tc_case *c, bool keep)
+{
+	int dfd;
+
+	if (sl->pcap_fd >= 0)
+		close(sl->pcap_fd);
+	sl->pcap_fd = -1;
+	if (!sl->pcap_tmp.len)
+		return;
+	dfd = r->col_fd[c->column];
+	if (!keep) {
+		unlinkat(dfd, sl->pcap_tmp.buf, 0);
+	} else if (renameat(dfd, sl->pcap_tmp.buf, dfd, strrchr(c->pcap, '/') + 1) < 0) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "error: cannot write '%s': %s\n", c->pcap, strerror(errno));
+		say(r, c, sb.buf);
+		strbuf_release(&sb);
+		unlinkat(dfd, sl->pcap_tmp.buf, 0);
+	}
+	strbuf_reset(&sl->pcap_tmp);
 }
 
 static void put_all(int fd, const char *s, size_t n)
@@ -617,7 +694,6 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	close(out_w);
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
-	cfg.pcap_file = c->pcap;
 	enter_pid_namespace();
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
@@ -774,17 +850,24 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		tc_config_release(&cfg);
 		return 0;
 	}
-	if (r->o->pcap_dir && !c->pcap)
-		c->pcap = pcap_path(r, c);
-	if (pipe2(outp, O_CLOEXEC) < 0) {
+	if (pcap_open(r, sl, c, &cerr) < 0) {
 		tc_config_release(&cfg);
-		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(errno));
+		config_fail(r, c, &cerr);
+		return 0;
+	}
+	cfg.pcap_fd = sl->pcap_fd;
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		e = errno;
+		tc_config_release(&cfg);
+		pcap_close(r, sl, c, false);
+		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
 	}
 	if (pipe2(resp, O_CLOEXEC) < 0) {
 		e = errno;
 		close(outp[0]);
 		close(outp[1]);
 		tc_config_release(&cfg);
+		pcap_close(r, sl, c, false);
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
 	}
 	if (r->o->on_start)
@@ -798,6 +881,7 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		close(resp[0]);
 		close(resp[1]);
 		tc_config_release(&cfg);
+		pcap_close(r, sl, c, false);
 		return tc_error_set(err, TC_ERR_ENV, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
@@ -806,6 +890,10 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		child(r, c, &cfg, outp[1], resp[1]);
 	}
 	tc_config_release(&cfg);
+	if (sl->pcap_fd >= 0) {
+		close(sl->pcap_fd);	/* the child's now; no later child's */
+		sl->pcap_fd = -1;
+	}
 	setpgid(pid, pid);	/* also here, so kill(-pid) works at once */
 	close(outp[1]);
 	close(resp[1]);
@@ -869,6 +957,7 @@ static int reap(struct run *r, struct slot *sl)
 	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	drain(r, sl);
+	pcap_close(r, sl, &r->s->cases[sl->ci], true);
 	if (sl->out_fd >= 0)
 		close(sl->out_fd);
 	if (sl->res_fd >= 0)
@@ -993,28 +1082,49 @@ static void interrupt(struct run *r, struct slot *sl)
 	sl->ci = -1;
 }
 
-static int make_dirs(const struct run *r, struct tc_error *err)
+/*
+ * --pcap-dir DIR: DIR as the user named it (made if missing, a symlink
+ * followed), then DIR/LABEL for each column, made and opened without
+ * following any symlink: a planted one is an error (fsutil.h).
+ */
+static int make_dirs(struct run *r, struct tc_error *err)
 {
+	int top;
+
 	if (!r->o->pcap_dir)
 		return 0;
-	if (mkdir(r->o->pcap_dir, 0755) < 0 && errno != EEXIST)
+	top = tc_dir_open(r->o->pcap_dir, true);
+	if (top < 0)
 		return tc_error_set(err, TC_ERR_ENV, "cannot make directory '%s': %s",
 				    r->o->pcap_dir, strerror(errno));
+	r->col_fd = xrealloc(NULL, (size_t)r->s->n_columns * sizeof(*r->col_fd));
+	for (int i = 0; i < r->s->n_columns; i++)
+		r->col_fd[i] = -1;
 	for (int i = 0; i < r->s->n_columns; i++) {
-		struct strbuf d = STRBUF_INIT;
-		int rc;
+		r->col_fd[i] = tc_subdir_open(top, r->s->columns[i].label);
+		if (r->col_fd[i] < 0) {
+			int e = errno;
 
-		strbuf_addf(&d, "%s/%s", r->o->pcap_dir, r->s->columns[i].label);
-		rc = mkdir(d.buf, 0755);
-		if (rc < 0 && errno != EEXIST) {
-			tc_error_set(err, TC_ERR_ENV, "cannot make directory '%s': %s",
-				     d.buf, strerror(errno));
-			strbuf_release(&d);
+			tc_error_set(err, TC_ERR_ENV, "cannot make directory '%s/%s': %s",
+				     r->o->pcap_dir, r->s->columns[i].label,
+				     e == ELOOP || e == ENOTDIR ?
+				     "a symbolic link or not a directory (not followed)" :
+				     strerror(e));
+			close(top);
 			return -1;
 		}
-		strbuf_release(&d);
 	}
+	close(top);
 	return 0;
+}
+
+static void close_dirs(struct run *r)
+{
+	for (int i = 0; r->col_fd && i < r->s->n_columns; i++)
+		if (r->col_fd[i] >= 0)
+			close(r->col_fd[i]);
+	free(r->col_fd);
+	r->col_fd = NULL;
 }
 
 int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
@@ -1036,13 +1146,17 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	r.o = &opts;
 	clock_gettime(CLOCK_REALTIME, &s->started);
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	if (make_dirs(&r, err) < 0)
+	if (make_dirs(&r, err) < 0) {
+		close_dirs(&r);
 		return -1;
+	}
 	r.slots = xrealloc(NULL, (size_t)opts.jobs * sizeof(*r.slots));
 	for (int i = 0; i < opts.jobs; i++) {
 		r.slots[i].ci = -1;
 		r.slots[i].out_fd = r.slots[i].res_fd = -1;
 		strbuf_init(&r.slots[i].res);
+		r.slots[i].pcap_fd = -1;
+		strbuf_init(&r.slots[i].pcap_tmp);
 	}
 	/* Room in front for each retry of each case. */
 	r.q_head = s->n_cases * (opts.retries + opts.late_retries + 1);
@@ -1124,8 +1238,11 @@ out:
 				interrupt(&r, &r.slots[i]);
 	}
 	s->seconds = since(&r.t0);
-	for (int i = 0; i < opts.jobs; i++)
+	for (int i = 0; i < opts.jobs; i++) {
 		strbuf_release(&r.slots[i].res);
+		strbuf_release(&r.slots[i].pcap_tmp);
+	}
+	close_dirs(&r);
 	free(r.slots);
 	free(r.queue);
 	free(pfd);
