@@ -60,6 +60,8 @@ struct blocking {
 	int64_t due_end_ns;		/* when it must return */
 	int64_t tol_us;
 	int64_t end_ns;			/* when it returned */
+	int64_t waited_ns;		/* of the call, time its thread was
+					 * runnable but had no CPU; -1 unknown */
 };
 
 struct engine {
@@ -469,6 +471,31 @@ static bool seg_matches(struct engine *e, const struct tc_segment *seg,
 
 /* ---- blocking system calls ------------------------------------------ */
 
+/*
+ * How long the calling thread has been runnable without a CPU, in all
+ * (the second field of /proc/thread-self/schedstat), or -1.  A call that
+ * returns late while its thread waited that long for a CPU was late
+ * because of the machine, not the kernel's TCP.
+ */
+static int64_t run_delay_ns(void)
+{
+	char buf[128];
+	unsigned long long run, wait;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return -1;
+	return (int64_t)wait;
+}
+
 static void *syscall_thread(void *arg)
 {
 	struct engine *e = arg;
@@ -483,13 +510,17 @@ static void *syscall_thread(void *arg)
 		pthread_mutex_unlock(&e->blk_lock);
 
 		struct tc_error err;
+		int64_t w0 = run_delay_ns(), w1, end;
 		int rc;
 
 		tc_error_clear(&err);
 		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
+		end = now_ns();
+		w1 = run_delay_ns();
 
 		pthread_mutex_lock(&e->blk_lock);
-		e->blk.end_ns = now_ns();
+		e->blk.end_ns = end;
+		e->blk.waited_ns = w0 >= 0 && w1 >= w0 ? w1 - w0 : -1;
 		e->blk.rc = rc;
 		e->blk.err = err;
 		e->blk.done = true;
@@ -558,6 +589,15 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 		err->col = 0;
 		return -1;
 	}
+	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns) &&
+	    b->end_ns > b->due_end_ns + tol_ns && b->waited_ns >= 0 &&
+	    b->waited_ns >= b->end_ns - (b->due_end_ns + tol_ns))
+		/* Late, and the call's thread waited at least that long for
+		 * a CPU: the machine's doing, not the kernel's TCP. */
+		return fail_at(e, err, ev, TC_ERR_LATE,
+			       "tcpconform was late: system call return due at %.6f sec, returned at %.6f sec while its thread waited %.3f ms for a CPU (tolerance %.6f sec); no verdict on the kernel",
+			       rel_s(e, b->due_end_ns), rel_s(e, b->end_ns),
+			       (double)b->waited_ns / 1e6, (double)b->tol_us / 1e6);
 	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns))
 		return fail_at(e, err, ev, TC_ERR_VERIFY,
 			       "timing error: expected system call return at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
