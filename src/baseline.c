@@ -334,24 +334,29 @@ int tc_baseline_load(const char *path, struct tc_baseline **out,
 		     struct tc_error *err)
 {
 	struct tc_baseline *b = calloc(1, sizeof(*b));
-	FILE *f = fopen(path, "r");
-	char *l = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *text = NULL, *l, *next;
+	size_t len;
 	int line = 0, alloc = 0, ret = -1;
 
 	*out = NULL;
 	if (!b)
 		abort();
-	if (!f) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read baseline '%s': %s", path,
-			     strerror(errno));
+	if (tc_read_input(path, "baseline ", &text, &len, err) < 0)
 		goto out;
-	}
-	while ((n = getline(&l, &cap, f)) >= 0) {
+	for (l = text; l < text + len; l = next) {
+		char *nl = memchr(l, '\n', (size_t)(text + len - l));
+		size_t n = nl ? (size_t)(nl - l) : (size_t)(text + len - l);
+
+		next = l + n + 1;
 		line++;
-		while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
+		l[n] = '\0';
+		while (n && l[n - 1] == '\r')
 			l[--n] = '\0';
+		if (strlen(l) != n) {
+			tc_error_at(err, TC_ERR_SCRIPT, line, 0, "NUL byte in line");
+			err->file = path;
+			goto out;
+		}
 		if (parse(b, l, line, &alloc, err) < 0) {
 			err->file = path;
 			goto out;
@@ -374,9 +379,7 @@ int tc_baseline_load(const char *path, struct tc_baseline **out,
 	b = NULL;
 	ret = 0;
 out:
-	if (f)
-		fclose(f);
-	free(l);
+	free(text);
 	tc_baseline_free(b);
 	return ret;
 }

@@ -79,7 +79,8 @@ static const struct opt options[] = {
 	{ "realtime", OPT_INT, F(realtime), 0, 99,
 	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"
 	  "      runs' namespace setup and teardown do not delay its timed events (default 10;\n"
-	  "      0: ordinary scheduling; commands and python3 always run at ordinary priority)" },
+	  "      0: ordinary scheduling; commands and python3 always run at ordinary priority;\n"
+	  "      a script's own option line may ask for at most 10, the command line up to 99)" },
 	{ "define", OPT_SPECIAL, 0, 0, 0, 0, "NAME=VALUE: replace the word NAME in the script" },
 	{ "mss", OPT_INT, F(mss), 1, 65535,
 	  "inbound TCP segments with more payload than this go as GSO packets of this\n"
@@ -155,7 +156,7 @@ static int parse_int(const char *name, const char *v, int64_t min, int64_t max,
 }
 
 /* Index into cfg->src[] of an address option. */
-enum { SRC_LOCAL, SRC_REMOTE, SRC_GATEWAY, SRC_NETMASK };
+enum { SRC_LOCAL, SRC_REMOTE, SRC_GATEWAY, SRC_NETMASK, SRC_MTU, SRC_REALTIME };
 
 static int src_index(const char *name)
 {
@@ -167,6 +168,10 @@ static int src_index(const char *name)
 		return SRC_GATEWAY;
 	if (!strcmp(name, "netmask_ip"))
 		return SRC_NETMASK;
+	if (!strcmp(name, "mtu"))
+		return SRC_MTU;
+	if (!strcmp(name, "realtime"))
+		return SRC_REALTIME;
 	return -1;
 }
 
@@ -316,11 +321,18 @@ int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
 	if (!value)
 		return tc_error_set(err, TC_ERR_SCRIPT, "option '%s' needs a value", name);
 	switch (o->type) {
-	case OPT_INT:
+	case OPT_INT: {
+		int k = src_index(name);
+
 		if (parse_int(name, value, o->min, o->max, &n, err) < 0)
 			return -1;
 		*(int *)field = (int)n;
+		if (k >= 0) {
+			cfg->src[k].set = true;
+			cfg->src[k].line = cfg->src[k].col = 0;
+		}
 		return 0;
+	}
 	case OPT_USECS:
 		if (parse_int(name, value, o->min, o->max, &n, err) < 0)
 			return -1;
@@ -405,7 +417,7 @@ static int addr_error(struct tc_config *cfg, int k, const char *path,
 		      struct tc_error *err, const char *fmt, const char *what)
 {
 	static const char *const names[] = { "local_ip", "remote_ip", "gateway_ip",
-					     "netmask_ip" };
+					     "netmask_ip", "mtu", "realtime" };
 
 	tc_error_set(err, TC_ERR_SCRIPT, fmt, what, names[k],
 		     tc_ip_version_name(cfg->ip_version));
@@ -437,6 +449,26 @@ int tc_config_finalize(struct tc_config *cfg, const char *path,
 			return addr_error(cfg, k, path, err,
 					  "'%s' given for option '%s' is not an address of the wire's family (--ip_version=%s)",
 					  addrs[k]);
+	}
+	if (v6 && cfg->mtu && cfg->mtu < 1280) {
+		char mtu[16];
+
+		snprintf(mtu, sizeof(mtu), "%d", cfg->mtu);
+		return addr_error(cfg, SRC_MTU, path, err,
+				  "bad value '%s' for option '%s' (IPv6 needs an MTU of at least 1280; --ip_version=%s)",
+				  mtu);
+	}
+	if (cfg->realtime > TC_REALTIME_SCRIPT_MAX && cfg->src[SRC_REALTIME].line > 0) {
+		char rt[16];
+
+		snprintf(rt, sizeof(rt), "%d", cfg->realtime);
+		tc_error_set(err, TC_ERR_SCRIPT,
+			     "bad value '%s' for option 'realtime' (a script may ask for a SCHED_FIFO priority of at most %d; a higher one only on the command line)",
+			     rt, TC_REALTIME_SCRIPT_MAX);
+		err->file = path;
+		err->line = cfg->src[SRC_REALTIME].line;
+		err->col = cfg->src[SRC_REALTIME].col;
+		return -1;
 	}
 	if (!cfg->src[SRC_LOCAL].prefix_set)
 		cfg->local_prefix = v6 ? 48 : cfg->netmask_prefix;

@@ -18,6 +18,9 @@
 struct tc_error;
 
 #define TC_MAX_DEFINES 64
+/* The highest SCHED_FIFO priority a script's option line may ask for (the
+ * default): more only from the command line, the operator's choice. */
+#define TC_REALTIME_SCRIPT_MAX 10
 
 /* --ip_version: the numbers are also the suite runner's column versions. */
 enum tc_ip_version {
@@ -57,12 +60,13 @@ struct tc_config {
 	int remote_prefix;		/* 24; IPv6: 32 */
 	char gateway_ip[64];		/* the host route to the remote goes through it */
 	/* Which were given (by an option), and where in the script (line 0:
-	 * the command line): local_ip, remote_ip, gateway_ip, netmask_ip. */
+	 * the command line, or not given): local_ip, remote_ip, gateway_ip,
+	 * netmask_ip, mtu, realtime. */
 	struct tc_config_src {
 		bool set;
 		bool prefix_set;	/* local_ip/N or remote_ip/N */
 		int line, col;
-	} src[4];
+	} src[6];
 	int bind_port;			/* 8080 */
 	int connect_port;		/* 8080 */
 	int remote_port;		/* the remote's port for passive opens */
@@ -73,7 +77,9 @@ struct tc_config {
 	bool non_fatal_packet;
 	bool verbose;
 	bool dry_run;
-	int realtime;			/* SCHED_FIFO priority of the engine, 0: off */
+	int realtime;			/* SCHED_FIFO priority of the engine, 0: off;
+					 * a script's own line may ask for at most
+					 * TC_REALTIME_SCRIPT_MAX */
 	int64_t capture_wait_usecs;	/* extra wait for an outbound packet: 2 s */
 	int64_t any_wait_usecs;		/* cap for '*' times: 30 s */
 	/* Set by the suite runner; not owned by the config. */
@@ -108,7 +114,10 @@ int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
  * After every option is applied: fill in the addresses the IP version
  * defaults to (packetdrill's: IPv4 and IPv4-mapped IPv6 192.168.0.1/16
  * and 192.0.2.1/24; IPv6 fd3d:fa7b:d17d::1/48 and 2001:db8::1/32) and
- * check that the given ones are of the wire's family.  path names the
+ * check that the given ones are of the wire's family, that an IPv6 wire
+ * has an MTU of at least 1280 (RFC 8200 §5), and that a --realtime the
+ * script's own line asks for (the command line gave none) is at most
+ * TC_REALTIME_SCRIPT_MAX.  path names the
  * script for errors about its option lines.  Returns 0, or -1 with err
  * (TC_ERR_SCRIPT).  Idempotent.
  */

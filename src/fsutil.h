@@ -14,6 +14,9 @@
  * or hard link found at an output's name is replaced, never written
  * through; its target is untouched.  A symlink where a directory should
  * be made fails (ELOOP or ENOTDIR).
+ *
+ * tc_read_input() reads the inputs a user names (scripts, profiles,
+ * baselines): regular files only, bounded in size, with err filled.
  */
 #ifndef TC_FSUTIL_H
 #define TC_FSUTIL_H
@@ -23,6 +26,27 @@
 #include <stdio.h>
 
 struct strbuf;
+struct tc_error;
+
+/* The most an input file (a script, a profile, a baseline) may hold:
+ * 16 MiB, far above any real one (the suite's largest script is a few
+ * KiB, a baseline of every shipped run about 100 KiB). */
+#define TC_INPUT_MAX ((size_t)16 << 20)
+
+/*
+ * Read the whole input file path, which must be a regular file of at most
+ * TC_INPUT_MAX bytes, into *buf (NUL-terminated; free() it) and *len.
+ * The open does not block (O_NONBLOCK: a FIFO's open would wait for a
+ * writer); then anything fstat() does not call a regular file (a
+ * directory, a FIFO, a device such as /dev/zero, a socket) is refused.
+ * A failed allocation is an error, never the end of the file.  what
+ * names the kind of file in messages ("profile ", "baseline ", "" for a
+ * script).  Returns 0, or -1 with err (TC_ERR_SCRIPT, no line):
+ *   cannot read profile 'p.sysctl': a FIFO, not a regular file
+ *   cannot read 'big.pkt': larger than 16 MiB (the limit of an input file)
+ */
+int tc_read_input(const char *path, const char *what, char **buf, size_t *len,
+		  struct tc_error *err);
 
 /* Append the file's contents to sb. */
 int tc_read_file(const char *path, struct strbuf *sb);

@@ -860,6 +860,7 @@ int main(int argc, char **argv)
 	struct tc_report_info info;
 	struct strbuf pcap_dir = STRBUF_INIT;
 	struct tc_outfile junit = TC_OUTFILE_INIT, json = TC_OUTFILE_INIT;
+	struct sigaction sa;
 	char **orig_argv;
 	int status = TC_EXIT_PASS, rc;
 
@@ -893,8 +894,14 @@ int main(int argc, char **argv)
 		}
 	}
 	tc_config_release(&check);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* Without SA_RESTART: a read or wait that blocks returns EINTR, so
+	 * that SIGINT and SIGTERM always stop the command (signal() would
+	 * restart it). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	/* A write to a reset connection must give EPIPE, as scripts expect,
 	 * not kill the run. */
 	signal(SIGPIPE, SIG_IGN);

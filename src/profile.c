@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 
 /* Allocation failure aborts, as in strbuf.h: profiles are small. */
@@ -142,10 +143,11 @@ static int parse_line(struct tc_profile *p, int *alloc, char *s, int line,
 	v = eq + 1;
 	while (*v == ' ' || *v == '\t')
 		v++;
-	/* A comment may follow the value after white space. */
+	/* A comment may follow the value after white space (q[-1] is at
+	 * worst the '='). */
 	ve = v;
 	for (char *q = v; *q; q++) {
-		if ((*q == '#' || *q == ';') && q > v && (q[-1] == ' ' || q[-1] == '\t'))
+		if ((*q == '#' || *q == ';') && (q[-1] == ' ' || q[-1] == '\t'))
 			break;
 		ve = q + 1;
 	}
@@ -153,6 +155,9 @@ static int parse_line(struct tc_profile *p, int *alloc, char *s, int line,
 		ve--;
 	if (ke == k)
 		return tc_error_at(err, TC_ERR_SCRIPT, line, 0, "missing key before '='");
+	if (ve == v)
+		return tc_error_at(err, TC_ERR_SCRIPT, line, 0,
+				   "missing value after '%.*s ='", (int)(ke - k), k);
 	if (!key_chars_ok(k, (size_t)(ke - k)))
 		return tc_error_at(err, TC_ERR_SCRIPT, line, 0, "bad sysctl name '%.*s'",
 				   (int)(ke - k), k);
@@ -176,21 +181,15 @@ int tc_profile_load(const char *path, struct tc_profile **out,
 		    struct tc_error *err)
 {
 	struct tc_profile *p = xcalloc(1, sizeof(*p));
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *text = NULL, *line, *next;
+	size_t len;
 	int lineno = 0, alloc = 0, ret = -1;
-	FILE *f;
 
 	*out = NULL;
 	p->file = xstrdup(path);
 	p->name = profile_name(path);
-	f = fopen(path, "r");
-	if (!f) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read profile '%s': %s", path,
-			     strerror(errno));
+	if (tc_read_input(path, "profile ", &text, &len, err) < 0)
 		goto out;
-	}
 	if (!*p->name || strpbrk(p->name, " \t#/")) {
 		tc_error_set(err, TC_ERR_SCRIPT,
 			     "bad profile name '%s' (from the file name): it must not be empty nor hold spaces or '#'",
@@ -198,11 +197,16 @@ int tc_profile_load(const char *path, struct tc_profile **out,
 		err->file = path;
 		goto out;
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	for (line = text; line < text + len; line = next) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(text + len - line);
+
+		next = line + n + 1;
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[n] = '\0';
+		while (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
-		if (strlen(line) != (size_t)n) {
+		if (strlen(line) != n) {
 			tc_error_at(err, TC_ERR_SCRIPT, lineno, 0, "NUL byte in line");
 			err->file = path;
 			goto out;
@@ -212,18 +216,11 @@ int tc_profile_load(const char *path, struct tc_profile **out,
 			goto out;
 		}
 	}
-	if (ferror(f)) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read profile '%s': %s", path,
-			     strerror(errno));
-		goto out;
-	}
 	*out = p;
 	p = NULL;
 	ret = 0;
 out:
-	if (f)
-		fclose(f);
-	free(line);
+	free(text);
 	tc_profile_free(p);
 	return ret;
 }

@@ -122,13 +122,36 @@ void tc_suite_release(struct tc_suite *s)
 
 /* ---- collecting scripts --------------------------------------------- */
 
-static void add_script(struct tc_suite *s, const char *path)
+/* A control character in a script's path would break every line-based
+ * output (the matrix, TAP, a baseline): such a name is refused. */
+static int add_script(struct tc_suite *s, const char *path, struct tc_error *err)
 {
+	for (const char *c = path; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			struct strbuf q = STRBUF_INIT;
+
+			for (const char *k = path; *k; k++) {
+				if (*k == '\n')
+					strbuf_addstr(&q, "\\n");
+				else if (*k == '\t')
+					strbuf_addstr(&q, "\\t");
+				else if ((unsigned char)*k < 0x20 || *k == 0x7f)
+					strbuf_addf(&q, "\\x%02x", (unsigned char)*k);
+				else
+					strbuf_addch(&q, *k);
+			}
+			tc_error_set(err, TC_ERR_SCRIPT,
+				     "script name '%s' holds a control character: rename it", q.buf);
+			strbuf_release(&q);
+			return -1;
+		}
+	}
 	for (int i = 0; i < s->n_scripts; i++)
 		if (!strcmp(s->scripts[i], path))
-			return;		/* named twice: run once */
+			return 0;	/* named twice: run once */
 	s->scripts = xrealloc(s->scripts, (size_t)(s->n_scripts + 1) * sizeof(*s->scripts));
 	s->scripts[s->n_scripts++] = xstrdup(path);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -143,25 +166,41 @@ static bool is_pkt(const char *name)
 	return n > 4 && !strcmp(name + n - 4, ".pkt");
 }
 
+#define MAX_DEPTH 64
+
 /* Append dir's *.pkt files and, in turn, its subdirectories' to s, each
- * level in byte order.  Returns 0 or -errno (dir unreadable). */
-static int walk(struct tc_suite *s, const char *dir, int depth)
+ * level in byte order.  A *.pkt that is not a regular file (a FIFO, a
+ * dangling link) is added too: reading it says what is wrong.  Returns 0,
+ * or -1 with err: a directory (dir itself or one below it) that cannot be
+ * read, one more than MAX_DEPTH levels down, a name with a control
+ * character. */
+static int walk(struct tc_suite *s, const char *dir, int depth, struct tc_error *err)
 {
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	int n = 0, ret = 0;
 
-	if (depth > 64)
-		return 0;
+	if (depth > MAX_DEPTH)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "cannot read directory '%s': more than %d levels down",
+				    dir, MAX_DEPTH);
 	d = opendir(dir);
 	if (!d)
-		return -errno;
+		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read directory '%s': %s",
+				    dir, strerror(errno));
+	errno = 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		names = xrealloc(names, (size_t)(n + 1) * sizeof(*names));
 		names[n++] = xstrdup(de->d_name);
+		errno = 0;
+	}
+	if (errno) {
+		tc_error_set(err, TC_ERR_SCRIPT, "cannot read directory '%s': %s", dir,
+			     strerror(errno));
+		ret = -1;
 	}
 	closedir(d);
 	if (n)
@@ -173,10 +212,12 @@ static int walk(struct tc_suite *s, const char *dir, int depth)
 		struct stat st;
 
 		strbuf_addf(&p, "%s/%s", dir, names[i]);
-		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
-			walk(s, p.buf, depth + 1);
-		else if (is_pkt(names[i]) && stat(p.buf, &st) == 0 && S_ISREG(st.st_mode))
-			add_script(s, p.buf);
+		if (ret < 0)
+			;
+		else if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			ret = walk(s, p.buf, depth + 1, err);
+		else if (is_pkt(names[i]))
+			ret = add_script(s, p.buf, err);
 		strbuf_release(&p);
 		free(names[i]);
 	}
@@ -191,19 +232,16 @@ int tc_suite_add_path(struct tc_suite *s, const char *path, struct tc_error *err
 	size_t len;
 	int before = s->n_scripts, rc;
 
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		add_script(s, path);
-		return 0;
-	}
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return add_script(s, path, err);
 	dir = xstrdup(path);
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
 		dir[--len] = '\0';
-	rc = walk(s, dir, 0);
+	rc = walk(s, dir, 0, err);
 	free(dir);
 	if (rc < 0)
-		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read directory '%s': %s",
-				    path, strerror(-rc));
+		return -1;
 	if (s->n_scripts == before)
 		return tc_error_set(err, TC_ERR_SCRIPT, "no *.pkt scripts under '%s'", path);
 	return 0;

@@ -188,10 +188,14 @@ void tc_suite_release(struct tc_suite *s);
 
 /*
  * Add a script file, or every *.pkt under a directory (recursively, dot
- * entries skipped, symlinked directories not followed).  A path that is
- * not a directory is taken as a script as given (a missing file is then
- * an error outcome when it is parsed).  Returns 0, or -1 with err
- * (TC_ERR_SCRIPT) for a directory that cannot be read or holds no script.
+ * entries skipped, symlinked directories not followed, at most 64 levels
+ * down).  A path that is not a directory is taken as a script as given,
+ * and so is a *.pkt under a directory that is not a regular file (a
+ * missing file, a FIFO is then an error outcome when it is read).
+ * Returns 0, or -1 with err (TC_ERR_SCRIPT) for a directory, or one
+ * below it, that cannot be read, a directory with no script, and a
+ * script path with a control character (a newline would break every
+ * line-based report and the baseline).
  */
 int tc_suite_add_path(struct tc_suite *s, const char *path, struct tc_error *err);
 

@@ -53,6 +53,7 @@
 
 #include "codec.h"
 #include "error.h"
+#include "fsutil.h"
 #include "parser.h"
 #include "strbuf.h"
 
@@ -318,30 +319,15 @@ int tc_script_parse_file(const char *path,
 			 const struct tc_define *defines, int n_defines,
 			 struct tc_script **out, struct tc_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	FILE *f;
-	size_t n;
+	char *text;
+	size_t len;
 	int ret;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f)
-		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read '%s': %s",
-				    path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		strbuf_release(&sb);
-		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read '%s': %s",
-				    path, strerror(e));
-	}
-	fclose(f);
-	ret = tc_script_parse(path, sb.buf, sb.len, defines, n_defines, out, err);
-	strbuf_release(&sb);
+	if (tc_read_input(path, "", &text, &len, err) < 0)
+		return -1;
+	ret = tc_script_parse(path, text, len, defines, n_defines, out, err);
+	free(text);
 	return ret;
 }
 

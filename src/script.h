@@ -335,7 +335,9 @@ int tc_script_parse(const char *path, const char *text, size_t len,
 		    const struct tc_define *defines, int n_defines,
 		    struct tc_script **out, struct tc_error *err);
 
-/* Read the file at path and parse it (as tc_script_parse). */
+/* Read the file at path (a regular file of at most TC_INPUT_MAX bytes,
+ * fsutil.h: anything else is an error, never a wait) and parse it (as
+ * tc_script_parse). */
 int tc_script_parse_file(const char *path,
 			 const struct tc_define *defines, int n_defines,
 			 struct tc_script **out, struct tc_error *err);
