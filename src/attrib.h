@@ -9,10 +9,14 @@
  *
  *   1. the reference outcome: taken from a column of the suite whose
  *      profile sets nothing (same IP version), or run once;
- *   2. each key alone (the keys whose value is the kernel's default are
- *      left out: they change nothing): every key that alone gives the
- *      profile's outcome is a cause ("A", "A or B" when each alone does);
- *   3. if none does alone, the smallest set found by taking keys away
+ *   2. the profile's outcome again, under its keys whose value is not the
+ *      kernel's default (the others change nothing): if it does not come
+ *      again, the first was a one-off and no setting is named (nor when
+ *      no key differs from the default at all); if one key differs, it is
+ *      the cause;
+ *   3. each of those keys alone: every key that alone gives the profile's
+ *      outcome is a cause ("A", "A or B" when each alone does);
+ *   4. if none does alone, the smallest set found by taking keys away
  *      from the whole profile in halves, quarters, ... while the outcome
  *      stays ("A and B": together).
  *
