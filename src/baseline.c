@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 
 struct entry {
@@ -329,32 +330,35 @@ static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 	return 0;
 }
 
-int tc_baseline_load(const char *path, struct tc_baseline **out,
-		     struct tc_error *err)
+int tc_baseline_parse(const char *path, const char *text, size_t len,
+		      struct tc_baseline **out, struct tc_error *err)
 {
 	struct tc_baseline *b = calloc(1, sizeof(*b));
-	FILE *f = fopen(path, "r");
+	const char *s = text, *end = text + len;
 	char *l = NULL;
-	size_t cap = 0;
-	ssize_t n;
 	int line = 0, alloc = 0, ret = -1;
 
 	*out = NULL;
 	if (!b)
 		abort();
-	if (!f) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read baseline '%s': %s", path,
-			     strerror(errno));
-		goto out;
-	}
-	while ((n = getline(&l, &cap, f)) >= 0) {
+	/* Lines as getline(3) returns them: the last one may lack its '\n'
+	 * (and a NUL byte ends a line's text, as it did there). */
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = (size_t)((nl ? nl : end) - s);
+
 		line++;
-		while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
-			l[--n] = '\0';
+		while (n && s[n - 1] == '\r')
+			n--;
+		free(l);
+		l = strndup(s, n);
+		if (!l)
+			abort();
 		if (parse(b, l, line, &alloc, err) < 0) {
 			err->file = path;
 			goto out;
 		}
+		s = nl ? nl + 1 : end;
 	}
 	if (b->n)
 		qsort(b->e, (size_t)b->n, sizeof(*b->e), cmp_entry);
@@ -373,10 +377,27 @@ int tc_baseline_load(const char *path, struct tc_baseline **out,
 	b = NULL;
 	ret = 0;
 out:
-	if (f)
-		fclose(f);
 	free(l);
 	tc_baseline_free(b);
+	return ret;
+}
+
+int tc_baseline_load(const char *path, struct tc_baseline **out,
+		     struct tc_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	*out = NULL;
+	if (tc_read_file(path, &sb) < 0) {
+		int e = errno;
+
+		strbuf_release(&sb);
+		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read baseline '%s': %s",
+				    path, strerror(e));
+	}
+	ret = tc_baseline_parse(path, sb.buf, sb.len, out, err);
+	strbuf_release(&sb);
 	return ret;
 }
 

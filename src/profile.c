@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 
 /* Allocation failure aborts, as in strbuf.h: profiles are small. */
@@ -172,25 +173,17 @@ static int parse_line(struct tc_profile *p, int *alloc, char *s, int line,
 	return 0;
 }
 
-int tc_profile_load(const char *path, struct tc_profile **out,
-		    struct tc_error *err)
+int tc_profile_parse(const char *path, const char *text, size_t len,
+		     struct tc_profile **out, struct tc_error *err)
 {
 	struct tc_profile *p = xcalloc(1, sizeof(*p));
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	const char *s = text, *end = text + len;
 	int lineno = 0, alloc = 0, ret = -1;
-	FILE *f;
+	char *line = NULL;
 
 	*out = NULL;
 	p->file = xstrdup(path);
 	p->name = profile_name(path);
-	f = fopen(path, "r");
-	if (!f) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read profile '%s': %s", path,
-			     strerror(errno));
-		goto out;
-	}
 	if (!*p->name || strpbrk(p->name, " \t#/")) {
 		tc_error_set(err, TC_ERR_SCRIPT,
 			     "bad profile name '%s' (from the file name): it must not be empty nor hold spaces or '#'",
@@ -198,33 +191,52 @@ int tc_profile_load(const char *path, struct tc_profile **out,
 		err->file = path;
 		goto out;
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	/* Lines as getline(3) returns them: the last one may lack its '\n'. */
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = (size_t)((nl ? nl : end) - s);
+
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (strlen(line) != (size_t)n) {
+		while (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, '\0', n)) {
 			tc_error_at(err, TC_ERR_SCRIPT, lineno, 0, "NUL byte in line");
 			err->file = path;
 			goto out;
 		}
+		free(line);
+		line = xstrndup(s, n);
 		if (parse_line(p, &alloc, line, lineno, err) < 0) {
 			err->file = path;
 			goto out;
 		}
-	}
-	if (ferror(f)) {
-		tc_error_set(err, TC_ERR_SCRIPT, "cannot read profile '%s': %s", path,
-			     strerror(errno));
-		goto out;
+		s = nl ? nl + 1 : end;
 	}
 	*out = p;
 	p = NULL;
 	ret = 0;
 out:
-	if (f)
-		fclose(f);
 	free(line);
 	tc_profile_free(p);
+	return ret;
+}
+
+int tc_profile_load(const char *path, struct tc_profile **out,
+		    struct tc_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	*out = NULL;
+	if (tc_read_file(path, &sb) < 0) {
+		int e = errno;
+
+		strbuf_release(&sb);
+		return tc_error_set(err, TC_ERR_SCRIPT, "cannot read profile '%s': %s",
+				    path, strerror(e));
+	}
+	ret = tc_profile_parse(path, sb.buf, sb.len, out, err);
+	strbuf_release(&sb);
 	return ret;
 }
 
