@@ -159,7 +159,8 @@ baseline: deps tcpconform
 # The fuzzers (fuzz/fuzz_*.c): clang, libFuzzer, ASan and UBSan, in a
 # build directory of their own; seeds are copied from the repository's
 # own files (fuzz/seed) into $(FUZZ_B)/fuzz/seeds, the corpora grow in
-# $(FUZZ_B)/fuzz/corpus.  fuzz-smoke fails on any crash, leak or hang.
+# $(FUZZ_B)/fuzz/corpus.  fuzz-smoke fails on any crash, leak or hang
+# (fuzz/check-run first shows that it would).
 FUZZ_B ?= build-fuzz
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
@@ -177,6 +178,7 @@ $(B)/fuzz/%: fuzz/%.c $(B)/libtc.a
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(B)/libtc.a $(LIBS)
 
 fuzz-smoke: fuzz
+	CC=$(FUZZ_CC) fuzz/check-run $(FUZZ_B)/check-run
 	fuzz/run $(FUZZ_B)/fuzz $(FUZZ_TIME)
 
 deps:
