@@ -7,6 +7,8 @@
 #   make install    install tcpconform under $(PREFIX)
 #   make conformance  run scripts/ under every profile, write doc/conformance.md
 #   make baseline   rerecord scripts/baseline.txt on this kernel
+#   make fuzz       build the libFuzzer harnesses (fuzz/) with clang in build-fuzz
+#   make fuzz-smoke build them and run each FUZZ_TIME seconds (default 20)
 #
 #   V=1             show full commands
 #   DEVELOPER=1     warnings are errors (CI sets it)
@@ -25,6 +27,10 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -Isrc -I$(B) -MMD -MP
 ifeq ($(DEVELOPER),1)
 ALL_CFLAGS += -Werror
+endif
+# Coverage for libFuzzer in every object (make fuzz sets it).
+ifeq ($(FUZZER),1)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link
 endif
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -150,6 +156,31 @@ baseline: deps tcpconform
 	./tcpconform $(PROFILE_ARGS) --retries 1 $(if $(wildcard scripts/baseline.txt),--baseline scripts/baseline.txt) \
 		--write-baseline scripts/baseline.txt scripts/; test $$? -le 1
 
+# The fuzzers (fuzz/fuzz_*.c): clang, libFuzzer, ASan and UBSan, in a
+# build directory of their own; seeds are copied from the repository's
+# own files (fuzz/seed) into $(FUZZ_B)/fuzz/seeds, the corpora grow in
+# $(FUZZ_B)/fuzz/corpus.  fuzz-smoke fails on any crash, leak or hang
+# (fuzz/check-run first shows that it would).
+FUZZ_B ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 20
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+
+fuzz:
+	$(MAKE) B=$(FUZZ_B) BIN=$(FUZZ_B)/tcpconform CC=$(FUZZ_CC) \
+		SANITIZE=address,undefined FUZZER=1 fuzz-harnesses
+
+fuzz-harnesses: $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+	$(Q)fuzz/seed $(B)/fuzz/seeds
+
+$(B)/fuzz/%: fuzz/%.c $(B)/libtc.a
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(B)/libtc.a $(LIBS)
+
+fuzz-smoke: fuzz
+	CC=$(FUZZ_CC) fuzz/check-run $(FUZZ_B)/check-run
+	fuzz/run $(FUZZ_B)/fuzz $(FUZZ_TIME)
+
 deps:
 	./tests/install-deps
 
@@ -161,7 +192,8 @@ install: tcpconform
 clean:
 	rm -rf $(B) tcpconform
 
-.PHONY: all check deps install clean unit example conformance baseline vm-test-deps
+.PHONY: all check deps install clean unit example conformance baseline vm-test-deps \
+	fuzz fuzz-harnesses fuzz-smoke
 .DELETE_ON_ERROR:
 
--include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/init-objs/*.d $(B)/init-objs/*/*.d)
+-include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/fuzz/*.d $(B)/init-objs/*.d $(B)/init-objs/*/*.d)

@@ -1501,7 +1501,9 @@ static bool has_sym(const yysymbol_kind_t *exp, int n, yysymbol_kind_t sym)
 /* All expected tokens are among those that may start an item. */
 static bool at_item_start(const yysymbol_kind_t *exp, int n)
 {
-	static const yysymbol_kind_t start[] = {
+	/* Not static: YYTRANSLATE reads bison's table, which is no constant
+	 * expression in C (gcc folds it anyway, clang refuses). */
+	const yysymbol_kind_t start[] = {
 		YYSYMBOL_YYEOF, YYSYMBOL_INTEGER, YYSYMBOL_FLOAT, YYSYMBOL_BACKTICK,
 		YYSYMBOL_OPTION, YYTRANSLATE('+'), YYTRANSLATE('*'),
 	};

@@ -330,37 +330,39 @@ static int parse(struct tc_baseline *b, char *l, int line, int *alloc,
 	return 0;
 }
 
-int tc_baseline_load(const char *path, struct tc_baseline **out,
-		     struct tc_error *err)
+int tc_baseline_parse(const char *path, const char *text, size_t len,
+		      struct tc_baseline **out, struct tc_error *err)
 {
 	struct tc_baseline *b = calloc(1, sizeof(*b));
-	char *text = NULL, *l, *next;
-	size_t len;
+	const char *s = text, *end = text + len;
+	char *l = NULL;
 	int line = 0, alloc = 0, ret = -1;
 
 	*out = NULL;
 	if (!b)
 		abort();
-	if (tc_read_input(path, "baseline ", &text, &len, err) < 0)
-		goto out;
-	for (l = text; l < text + len; l = next) {
-		char *nl = memchr(l, '\n', (size_t)(text + len - l));
-		size_t n = nl ? (size_t)(nl - l) : (size_t)(text + len - l);
+	/* Lines as getline(3) returns them: the last one may lack its '\n'. */
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = (size_t)((nl ? nl : end) - s);
 
-		next = l + n + 1;
 		line++;
-		l[n] = '\0';
-		while (n && l[n - 1] == '\r')
-			l[--n] = '\0';
-		if (strlen(l) != n) {
+		while (n && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, '\0', n)) {
 			tc_error_at(err, TC_ERR_SCRIPT, line, 0, "NUL byte in line");
 			err->file = path;
 			goto out;
 		}
+		free(l);
+		l = strndup(s, n);
+		if (!l)
+			abort();
 		if (parse(b, l, line, &alloc, err) < 0) {
 			err->file = path;
 			goto out;
 		}
+		s = nl ? nl + 1 : end;
 	}
 	if (b->n)
 		qsort(b->e, (size_t)b->n, sizeof(*b->e), cmp_entry);
@@ -379,8 +381,23 @@ int tc_baseline_load(const char *path, struct tc_baseline **out,
 	b = NULL;
 	ret = 0;
 out:
-	free(text);
+	free(l);
 	tc_baseline_free(b);
+	return ret;
+}
+
+int tc_baseline_load(const char *path, struct tc_baseline **out,
+		     struct tc_error *err)
+{
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if (tc_read_input(path, "baseline ", &text, &len, err) < 0)
+		return -1;
+	ret = tc_baseline_parse(path, text, len, out, err);
+	free(text);
 	return ret;
 }
 

@@ -48,6 +48,11 @@ struct tc_baseline;
  * file and line). */
 int tc_baseline_load(const char *path, struct tc_baseline **out,
 		     struct tc_error *err);
+/* As tc_baseline_load for a file's len bytes already in memory (the
+ * fuzzer's entry point): path names the file in messages, and is not
+ * opened. */
+int tc_baseline_parse(const char *path, const char *text, size_t len,
+		      struct tc_baseline **out, struct tc_error *err);
 void tc_baseline_free(struct tc_baseline *b);
 
 /* The kernel release recorded in b, or NULL. */

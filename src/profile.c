@@ -177,19 +177,17 @@ static int parse_line(struct tc_profile *p, int *alloc, char *s, int line,
 	return 0;
 }
 
-int tc_profile_load(const char *path, struct tc_profile **out,
-		    struct tc_error *err)
+int tc_profile_parse(const char *path, const char *text, size_t len,
+		     struct tc_profile **out, struct tc_error *err)
 {
 	struct tc_profile *p = xcalloc(1, sizeof(*p));
-	char *text = NULL, *line, *next;
-	size_t len;
+	const char *s = text, *end = text + len;
 	int lineno = 0, alloc = 0, ret = -1;
+	char *line = NULL;
 
 	*out = NULL;
 	p->file = xstrdup(path);
 	p->name = profile_name(path);
-	if (tc_read_input(path, "profile ", &text, &len, err) < 0)
-		goto out;
 	if (!*p->name || strpbrk(p->name, " \t#/")) {
 		tc_error_set(err, TC_ERR_SCRIPT,
 			     "bad profile name '%s' (from the file name): it must not be empty nor hold spaces or '#'",
@@ -197,31 +195,48 @@ int tc_profile_load(const char *path, struct tc_profile **out,
 		err->file = path;
 		goto out;
 	}
-	for (line = text; line < text + len; line = next) {
-		char *nl = memchr(line, '\n', (size_t)(text + len - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(text + len - line);
+	/* Lines as getline(3) returns them: the last one may lack its '\n'. */
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = (size_t)((nl ? nl : end) - s);
 
-		next = line + n + 1;
 		lineno++;
-		line[n] = '\0';
-		while (n > 0 && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (strlen(line) != n) {
+		while (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, '\0', n)) {
 			tc_error_at(err, TC_ERR_SCRIPT, lineno, 0, "NUL byte in line");
 			err->file = path;
 			goto out;
 		}
+		free(line);
+		line = xstrndup(s, n);
 		if (parse_line(p, &alloc, line, lineno, err) < 0) {
 			err->file = path;
 			goto out;
 		}
+		s = nl ? nl + 1 : end;
 	}
 	*out = p;
 	p = NULL;
 	ret = 0;
 out:
-	free(text);
+	free(line);
 	tc_profile_free(p);
+	return ret;
+}
+
+int tc_profile_load(const char *path, struct tc_profile **out,
+		    struct tc_error *err)
+{
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if (tc_read_input(path, "profile ", &text, &len, err) < 0)
+		return -1;
+	ret = tc_profile_parse(path, text, len, out, err);
+	free(text);
 	return ret;
 }
 

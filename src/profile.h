@@ -51,6 +51,12 @@ struct tc_profile *tc_profile_new_default(void);
 int tc_profile_load(const char *path, struct tc_profile **out,
 		    struct tc_error *err);
 
+/* As tc_profile_load for a file's len bytes already in memory (the
+ * fuzzer's entry point): path gives the profile its name and its
+ * messages their file, and is not opened. */
+int tc_profile_parse(const char *path, const char *text, size_t len,
+		     struct tc_profile **out, struct tc_error *err);
+
 /* Read the host's current values of every sysctl file directly under
  * /proc/sys/net/ipv4 and /proc/sys/net/core (tc_profile_check() keeps
  * those a fresh namespace has and can write).  Call it before any
