@@ -862,7 +862,7 @@ int main(int argc, char **argv)
 	struct tc_outfile junit = TC_OUTFILE_INIT, json = TC_OUTFILE_INIT;
 	struct sigaction sa;
 	char **orig_argv;
-	int status = TC_EXIT_PASS, rc;
+	int status = TC_EXIT_PASS, rc, rc_junit, rc_json;
 
 	memset(&cli, 0, sizeof(cli));
 	tc_suite_init(&suite);
@@ -1044,7 +1044,10 @@ int main(int argc, char **argv)
 		tc_report_junit(junit.f, &suite, &info);
 	if (json.f)
 		tc_report_json(json.f, &suite, &info);
-	if ((close_report(&junit, cli.junit) < 0) | (close_report(&json, cli.json) < 0))
+	/* Both are closed, whatever the first says. */
+	rc_junit = close_report(&junit, cli.junit);
+	rc_json = close_report(&json, cli.json);
+	if (rc_junit < 0 || rc_json < 0)
 		status = worse(status, TC_EXIT_ENV);
 	if (cli.write_baseline) {
 		if (suite.interrupted || rc < 0) {
