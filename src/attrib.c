@@ -2,14 +2,10 @@
 #include "attrib.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "error.h"
 #include "profile.h"
@@ -48,84 +44,24 @@ static bool same_value(const char *a, const char *b)
 	}
 }
 
-/*
- * The kernel's default of each key: read in a throwaway child that makes
- * a network namespace of its own (a fresh one starts from the defaults)
- * and writes one line per key back ("-" when it cannot read it).
- */
+/* The kernel's default of each key (profile.c reads them in a fresh
+ * namespace); a key it cannot read keeps deflt NULL. */
 static void read_defaults(struct key *keys, int n)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int p[2], status;
-	pid_t pid;
-	char buf[4096];
-	ssize_t r;
+	const char **names = calloc((size_t)n + 1, sizeof(*names));
+	char **vals = calloc((size_t)n + 1, sizeof(*vals));
+	struct tc_error err;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		if (unshare(CLONE_NEWNET) < 0)
-			_exit(1);
-		for (int i = 0; i < n; i++) {
-			char path[512], val[512] = "-";
-			const char *k = keys[i].sc->key;
-			int fd, m = 0;
-
-			snprintf(path, sizeof(path), "/proc/sys/%s", k);
-			if (!strchr(k, '/'))
-				for (char *q = path + strlen("/proc/sys/"); *q; q++)
-					if (*q == '.')
-						*q = '/';
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				m = (int)read(fd, val, sizeof(val) - 1);
-				close(fd);
-				val[m > 0 ? m : 0] = '\0';
-				if (m <= 0)
-					snprintf(val, sizeof(val), "-");
-			}
-			for (char *q = val; *q; q++)
-				if (*q == '\n' || *q == '\t')
-					*q = ' ';
-			while (*val && val[strlen(val) - 1] == ' ')
-				val[strlen(val) - 1] = '\0';
-			dprintf(p[1], "%s\n", val);
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	while ((r = read(p[0], buf, sizeof(buf))) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		strbuf_add(&sb, buf, (size_t)r);
-	}
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		char *line = sb.buf;
-
-		for (int i = 0; i < n && line && *line; i++) {
-			char *nl = strchr(line, '\n');
-
-			if (!nl)
-				break;
-			*nl = '\0';
-			if (strcmp(line, "-"))
-				keys[i].deflt = strdup(line);
-			line = nl + 1;
-		}
-	}
-	strbuf_release(&sb);
+	if (!names || !vals)
+		abort();
+	for (int i = 0; i < n; i++)
+		names[i] = keys[i].sc->key;
+	tc_error_clear(&err);
+	if (tc_sysctl_defaults(names, n, vals, &err) == 0)
+		for (int i = 0; i < n; i++)
+			keys[i].deflt = vals[i];
+	free(names);
+	free(vals);
 }
 
 /* A profile of the given keys of parent (strings borrowed). */

@@ -438,7 +438,27 @@ static void walk(int fd, const char *rel, int depth)
 struct try_arg {
 	struct tc_profile **profiles;
 	int n;
+	const char *const *keys;	/* read_defaults(): the keys to read */
+	int n_keys;
 };
+
+/* Child: one line per key, "v VALUE" as sysctl(8) shows it or "-" when it
+ * cannot be read, in a fresh namespace: the kernel's defaults. */
+static void read_defaults(int fd, const struct try_arg *a)
+{
+	for (int i = 0; i < a->n_keys; i++) {
+		struct strbuf v = STRBUF_INIT;
+		char path[512], file[600];
+
+		key_path(a->keys[i], path, sizeof(path));
+		snprintf(file, sizeof(file), "/proc/sys/%s", path);
+		if (read_value(file, &v) == 0)
+			putf(fd, "v %s\n", v.buf);
+		else
+			putf(fd, "-\n");
+		strbuf_release(&v);
+	}
+}
 
 static void try_values(int fd, const struct try_arg *a)
 {
@@ -502,6 +522,9 @@ static int in_throwaway_netns(int what, const struct try_arg *a,
 		if (what == 0) {
 			if (new_netns(p[1]) == 0)
 				walk(p[1], "net", 0);
+		} else if (what == 2) {
+			if (new_netns(p[1]) == 0)
+				read_defaults(p[1], a);
 		} else {
 			try_values(p[1], a);
 		}
@@ -664,7 +687,7 @@ static int check_keys(const struct tc_profile *p, const struct ns_set *set,
 static int check_values(struct tc_profile **profiles, int n, struct tc_error *err)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct try_arg a = { profiles, n };
+	struct try_arg a = { .profiles = profiles, .n = n };
 	int i, j, e, ret = 0;
 
 	if (in_throwaway_netns(1, &a, &out, err) < 0) {
@@ -678,6 +701,34 @@ static int check_values(struct tc_profile **profiles, int n, struct tc_error *er
 	}
 	strbuf_release(&out);
 	return ret;
+}
+
+int tc_sysctl_defaults(const char *const *keys, int n, char **values,
+		       struct tc_error *err)
+{
+	struct try_arg a = { .keys = keys, .n_keys = n };
+	struct strbuf out = STRBUF_INIT;
+	char *line;
+
+	for (int i = 0; i < n; i++)
+		values[i] = NULL;
+	if (in_throwaway_netns(2, &a, &out, err) < 0) {
+		strbuf_release(&out);
+		return -1;
+	}
+	line = out.buf;
+	for (int i = 0; i < n && line && *line; i++) {
+		char *nl = strchr(line, '\n');
+
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (line[0] == 'v' && line[1] == ' ')
+			values[i] = xstrdup(line + 2);
+		line = nl + 1;
+	}
+	strbuf_release(&out);
+	return 0;
 }
 
 int tc_profile_check(struct tc_profile **profiles, int n, struct tc_error *err)

@@ -68,6 +68,12 @@ int tc_profile_host(struct tc_profile **out, struct tc_error *err);
 int tc_profile_check(struct tc_profile **profiles, int n,
 		     struct tc_error *err);
 
+/* The kernel's default of each sysctl key (as sysctl(8) shows it), read
+ * in a throwaway network namespace: values[i] is a new string, or NULL
+ * when key i cannot be read.  Returns 0, or -1 with err (TC_ERR_ENV). */
+int tc_sysctl_defaults(const char *const *keys, int n, char **values,
+		       struct tc_error *err);
+
 void tc_profile_free(struct tc_profile *p);
 
 #endif
