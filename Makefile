@@ -149,6 +149,7 @@ conformance: deps tcpconform
 	@mkdir -p $(B)
 	./tcpconform $(PROFILE_ARGS) --retries 1 --json $(B)/conformance.json scripts/; test $$? -le 1
 	tools/conformance-doc --json $(B)/conformance.json --claims doc/tcp-claims.md \
+		--requirements doc/requirements.txt \
 		-o doc/conformance.md
 
 # Record this kernel's outcomes as the shipped baseline (reasons are kept).
