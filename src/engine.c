@@ -77,6 +77,8 @@ struct engine {
 	struct tc_sniff *sn;
 	struct tc_sys_ctx sys;
 	bool sys_ready;			/* sys was initialised */
+	int64_t call_began_ns;		/* a blocking call just handed over:
+					 * when its thread began it; 0 none */
 	int wire_family;		/* AF_INET, or AF_INET6 for --ip_version=ipv6 */
 	uint8_t local_ip[16], remote_ip[16];	/* wire addresses; IPv4 in the first 4 */
 
@@ -1401,6 +1403,9 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 				       "tcpconform was late: system call start due at %.6f sec, its thread began it at %.6f sec (%.3f ms late; tolerance %.6f sec); no verdict on the kernel",
 				       rel_s(e, due), rel_s(e, began), (double)(began - due) / 1e6,
 				       (double)tol_ns / 1e9);
+		/* The call happened when its thread began it, not when this
+		 * thread saw it asleep: the next "+0" is timed from then. */
+		e->call_began_ns = began;
 	}
 	return 0;
 }
@@ -1739,6 +1744,9 @@ static int run_events(struct engine *e, struct tc_error *err)
 			if (rc < 0)
 				return -1;
 			finished = now_ns();
+			if (e->call_began_ns > 0 && e->call_began_ns < finished)
+				finished = e->call_began_ns;
+			e->call_began_ns = 0;
 		}
 		e->prev_script_us = script_us;
 		e->prev_start_ns = outbound ? finished : started;
