@@ -26,6 +26,7 @@
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
+#include "phase.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
@@ -88,6 +89,7 @@ struct engine {
 	int64_t prev_due_ns;		/* when the previous event was due */
 	bool prev_inbound;
 	int64_t prev_start_ns;	/* when the previous event's action began */
+	int64_t sent_ns;		/* when the last injected frame went */
 
 	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
 	pcap_dumper_t *dump;
@@ -112,10 +114,11 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-/* Sleep until the realtime instant t: a sleep, then a short spin. */
-static void sleep_until(int64_t t)
+/* Sleep until the realtime instant t: a sleep, then a short spin.
+ * Returns when the sleep ended, or 0 when there was none. */
+static int64_t sleep_until(int64_t t)
 {
-	int64_t left = t - now_ns();
+	int64_t left = t - now_ns(), woke = 0;
 
 	if (left > 100000) {
 		struct timespec ts = {
@@ -125,9 +128,11 @@ static void sleep_until(int64_t t)
 
 		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
+		woke = now_ns();
 	}
 	while (now_ns() < t)
 		;
+	return woke;
 }
 
 /*
@@ -917,6 +922,7 @@ static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
 	const uint8_t *frame;
 	size_t flen = 0;
 
+	e->sent_ns = sent;
 	frame = tc_inject_last_frame(e->inj, &flen);
 	dump_frame(e, frame, flen, sent);
 	if (e->cfg->verbose) {
@@ -1446,11 +1452,13 @@ static int setup(struct engine *e, struct tc_error *err)
 		return tc_error_set(err, TC_ERR_SCRIPT, "bad local or remote address");
 	if (tc_netns_open(&nc, &e->ns, err) < 0)
 		return -1;
+	tc_phase("netns");
 	if (tc_netns_in_wire(e->ns, open_wire, &wo, err) < 0) {
 		if (err->kind == TC_ERR_NONE)
 			err->kind = TC_ERR_ENV;
 		return -1;
 	}
+	tc_phase("wire");
 
 	tc_sys_ctx_init(&e->sys);
 	e->sys_ready = true;
@@ -1486,6 +1494,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	if (pthread_create(&e->thread, NULL, syscall_thread, e))
 		return tc_error_set(err, TC_ERR_ENV, "cannot start the syscall thread");
 	e->thread_started = true;
+	tc_phase("setup");
 	return 0;
 }
 
@@ -1550,7 +1559,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			       ev->u.packet->dir == TC_DIR_INBOUND;
 		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
 		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
-		int64_t started = 0;
+		int64_t started = 0, woke;
 		int rc = 0;
 
 		/* Script time and live due time of this event. */
@@ -1598,7 +1607,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 		} else {
 			if (strict_drain(e, ev, 0, err) < 0)
 				return -1;
-			sleep_until(due);
+			woke = sleep_until(due);
 			finished = started = now_ns();
 			if (finished > due + tol_us * 1000 &&
 			    e->prev_live_ns > due + tol_us * 1000) {
@@ -1623,6 +1632,10 @@ static int run_events(struct engine *e, struct tc_error *err)
 			switch (ev->type) {
 			case TC_EVENT_PACKET:
 				rc = inbound_event(e, ev, err);
+				if (rc == 0)
+					tc_phase_inject(ev->line, due, woke, started,
+							tc_inject_last_write_ns(e->inj),
+							e->sent_ns);
 				break;
 			case TC_EVENT_SYSCALL:
 				rc = syscall_event(e, ev, due, script_us, err);
@@ -1697,6 +1710,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	pthread_mutex_init(&e->blk_lock, NULL);
 	pthread_cond_init(&e->blk_cond, NULL);
 
+	tc_phase("engine");
 	if (check_icmp(e, err) < 0 || setup(e, err) < 0)
 		goto out;
 
@@ -1747,8 +1761,10 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	e->sys.ts_start_ns = e->start_ns;
 	e->sys.ts_tolerance_us = cfg->tolerance_usecs;
 	sleep_until(e->start_ns);
+	tc_phase("start");
 
 	rc = run_events(e, err);
+	tc_phase("events");
 
 	if (script->cleanup_command) {
 		struct tc_event fin = { .line = script->cleanup_line };
@@ -1768,11 +1784,13 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 	if (rc == 0)
 		rc = finish_run(e, err);
+	tc_phase("finished");
 out:
 	if (nstat_file[0])
 		unlink(nstat_file);
 	tc_code_release(&e->code);
 	if (teardown(e)) {
+		tc_phase("teardown");
 		pthread_mutex_destroy(&e->conn_lock);
 		pthread_mutex_destroy(&e->blk_lock);
 		pthread_cond_destroy(&e->blk_cond);

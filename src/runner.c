@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "error.h"
 #include "fsutil.h"
+#include "phase.h"
 #include "report.h"
 #include "script.h"
 #include "syscalls.h"
@@ -718,7 +719,9 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != r->parent)
 		_exit(TC_EXIT_ENV);
+	tc_phase("forked");
 	start_guard();
+	tc_phase("guard");
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	fd = open("/dev/null", O_RDONLY);
@@ -733,9 +736,11 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
 	enter_pid_namespace();
+	tc_phase("pidns");
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
 		fflush(NULL);
+		tc_phase("exit");
 		_exit(TC_EXIT_PASS);
 	}
 	if (!err.file)
@@ -994,6 +999,7 @@ static int reap(struct run *r, struct slot *sl)
 	kill(-sl->pid, SIGKILL);
 	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	tc_phase("reaped");
 	drain(r, sl);
 	pcap_close(r, sl, &r->s->cases[sl->ci], true);
 	if (sl->out_fd >= 0)
