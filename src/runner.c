@@ -678,10 +678,12 @@ static bool enter_pid_namespace(void)
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : TC_EXIT_CRASH);
 	}
 	/* PID 1. */
+	tc_phase("cloned");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
+	tc_phase("mounted");
 	eng = fork();
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
