@@ -1363,6 +1363,7 @@ static int open_wire(void *arg, struct tc_error *err)
 
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
+	tc_phase("injector");
 	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
 	/* Only the test's own traffic: TCP, UDP and ICMP errors (ICMPv6
 	 * types below 128), which leaves out the kernel's neighbour
