@@ -163,7 +163,7 @@ static int64_t sleep_until(int64_t t)
 static int64_t align_to_jiffy(void)
 {
 	int64_t give_up = now_ns() + 20000000;
-	struct timespec c0, c;
+	struct timespec c0 = { 0, 0 }, c = { 0, 0 };
 
 	clock_gettime(CLOCK_REALTIME_COARSE, &c0);
 	do
@@ -1583,7 +1583,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			       ev->u.packet->dir == TC_DIR_INBOUND;
 		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
 		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
-		int64_t started = 0, woke;
+		int64_t started = 0, woke = 0;
 		int rc = 0;
 
 		/* Script time and live due time of this event. */
