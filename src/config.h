@@ -89,6 +89,9 @@ struct tc_config {
 	 * the runner's, which renames it into place; the engine writes
 	 * through a dup of it), or -1. */
 	int pcap_fd;
+	/* Where the engine, in a user namespace of its own, asks for its
+	 * SCHED_FIFO priority (the run's reaper, outside it answers), or -1. */
+	int priority_fd;
 
 	struct tc_define defines[TC_MAX_DEFINES];
 	int n_defines;
@@ -127,6 +130,15 @@ int tc_config_finalize(struct tc_config *cfg, const char *path,
 /* Is name an option this table knows, and does it take a value?
  * Returns -1 unknown, 0 flag, 1 takes a value. */
 int tc_config_takes_value(const char *name);
+
+/*
+ * The message for an option name (without "--") that is not one:
+ * "option 'X' is not supported: WHY" for packetdrill's options that
+ * tcpconform leaves out, else "option 'X' unknown", with "(did you mean
+ * 'Y'?)" when one name of this table or of more (NULL-terminated, or NULL)
+ * is within two edits of it.
+ */
+void tc_config_unknown(const char *name, const char *const *more, char *buf, size_t size);
 
 /* Append the options' help text, one line each. */
 struct strbuf;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -296,29 +298,42 @@ static int fail_at(struct engine *e, struct tc_error *err,
  * it in kworkers) can keep a CPU from us for tens of milliseconds, which a
  * 4 ms tolerance does not survive.  So the engine's threads (this one, and
  * the syscall thread, which inherits it) run SCHED_FIFO while the script
- * runs.  They sleep between events, spinning only for the last 50 us
- * before one, so they take little CPU from anyone.  Commands and python3
+ * runs.  They sleep between events, spinning only for the last 0.2 to 1
+ * ms before one (sleep_until), so they take little CPU from anyone.  Commands and python3
  * drop back to ordinary scheduling (ordinary_priority) before exec.  If
  * the policy cannot be set (no CAP_SYS_NICE), runs go on as before.
  */
 static void go_realtime(struct engine *e)
 {
 	struct sched_param sp = { .sched_priority = e->cfg->realtime };
+	int fd = e->cfg->priority_fd, err;
 
 	/* Timed sleeps to the nanosecond (the default slack is 50 us; a
 	 * SCHED_FIFO thread has none anyway). */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	if (e->cfg->realtime <= 0)
 		return;
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 && e->cfg->verbose)
-		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(errno));
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0)
+		return;
+	err = errno;
+	/* In the run's own user namespace: the runner's side sets it. */
+	if (fd >= 0 && send(fd, "p", 1, MSG_NOSIGNAL) == 1) {
+		while (recv(fd, &err, sizeof(err), 0) < 0 && errno == EINTR)
+			;
+	}
+	if (err && e->cfg->verbose)
+		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(err));
 }
 
 void tc_ordinary_priority(void)
 {
 	struct sched_param sp = { .sched_priority = 0 };
+	struct rlimit none = { 0, 0 };
 
 	sched_setscheduler(0, SCHED_OTHER, &sp);
+	/* Nor may the command take one back (chrt) by a user's
+	 * RLIMIT_RTPRIO. */
+	setrlimit(RLIMIT_RTPRIO, &none);
 }
 
 /* ---- shell commands ------------------------------------------------- */
