@@ -140,11 +140,23 @@ static int64_t spin_ns = SPIN_MIN_NS;
  */
 #define BUILD_LEAD_NS 150000
 
+/*
+ * SCHED_FIFO threads of one priority do not preempt each other, so the
+ * engines of runs side by side (--jobs) would wait behind each other's
+ * spins.  A SCHED_FIFO spin yields (to the other runs' engines on its CPU;
+ * never to ordinary tasks) until the last YIELD_STOP_NS.
+ */
+#define YIELD_STOP_NS 50000
+static int spin_yields = -1;	/* this thread is SCHED_FIFO; -1: not looked */
+
 /* Sleep until the realtime instant t: a sleep, then a spin.  Returns
  * when the sleep ended, or 0 when there was none. */
 static int64_t sleep_until(int64_t t)
 {
 	int64_t left = t - now_ns(), woke = 0;
+
+	if (spin_yields < 0)
+		spin_yields = sched_getscheduler(0) == SCHED_FIFO;
 
 	if (left > spin_ns + 50000) {
 		int64_t wake = t - spin_ns;
@@ -157,8 +169,9 @@ static int64_t sleep_until(int64_t t)
 			spin_ns = (woke - wake) * 3 / 2 < SPIN_MAX_NS ?
 				  (woke - wake) * 3 / 2 : SPIN_MAX_NS;
 	}
-	while (now_ns() < t)
-		;
+	while ((left = t - now_ns()) > 0)
+		if (spin_yields && left > YIELD_STOP_NS)
+			sched_yield();
 	return woke;
 }
 
