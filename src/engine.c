@@ -905,10 +905,20 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		 * line counts from when the previous event finished. */
 		.event_usecs = (due - e->start_ns) / 1000,
 	};
-	int64_t ts, frag_ts;
+	int64_t ts, frag_ts, late_at = due_end + tol, sampled_at = 0, stall0 = -1;
 	int rc, n_frags = 1;
 
-	rc = next_segment(e, deadline, &seg, &ts, err);
+	/* Wait first until the line is overdue; if it is, note the machine's
+	 * CPU pressure from then, to tell a segment the kernel sent late
+	 * from one whose sending waited for a CPU (below). */
+	rc = ev->time_type == TC_TIME_ANY ? 0 : next_segment(e, late_at, &seg, &ts, err);
+	if (rc == 0) {
+		if (ev->time_type != TC_TIME_ANY) {
+			sampled_at = now_ns();
+			stall0 = cpu_stall_ns();
+		}
+		rc = next_segment(e, deadline, &seg, &ts, err);
+	}
 	if (rc < 0)
 		return fail_at(e, err, ev, TC_ERR_ENV, "capture failed: %s", err->msg);
 	if (rc == 0) {
@@ -975,7 +985,17 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	ts = tc_seen_time(ts, e->prev_start_ns, e->prev_live_ns);
 	if (ev->time_type != TC_TIME_ANY) {
 		int c = tc_time_check(ts, due, due_end, tol);
+		int64_t stall1 = stall0 >= 0 ? cpu_stall_ns() : -1;
 
+		if (c > 0 && stall0 >= 0 && stall1 >= stall0 && ts > sampled_at &&
+		    stall1 - stall0 >= ts - sampled_at)
+			/* Late, and from when it was overdue to when it came
+			 * the machine's tasks waited that long for a CPU: the
+			 * kernel's sending may have waited too.  No verdict. */
+			return fail_at(e, err, ev, TC_ERR_LATE,
+				       "tcpconform was late: outbound packet due at %.6f sec came at %.6f sec while tasks of this machine waited %.3f ms for a CPU (CPU pressure; tolerance %.6f sec); no verdict on the kernel",
+				       rel_s(e, due_end), rel_s(e, ts),
+				       (double)(stall1 - stall0) / 1e6, (double)tol_us / 1e6);
 		if (c) {
 			if (due == due_end)
 				fail_at(e, err, ev, TC_ERR_VERIFY,
