@@ -44,7 +44,7 @@ LIBS := -lnet -lpcap -lmnl -lpthread -lz
 
 # The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
 # VM), embedded in the library by src/guest/blob.S.
-INIT_SRCS := src/guest/init.c src/vmjob.c src/fsutil.c src/strbuf.c src/error.c
+INIT_SRCS := src/guest/init.c src/vmjob.c src/fsutil.c src/strbuf.c src/error.c src/proc.c
 INIT_OBJS := $(patsubst src/%.c,$(B)/init-objs/%.o,$(INIT_SRCS))
 INIT_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -D_GNU_SOURCE -Isrc -MMD -MP \
 	$(if $(filter 1,$(DEVELOPER)),-Werror)

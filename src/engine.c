@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +25,7 @@
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
+#include "proc.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
@@ -273,7 +273,7 @@ static int fail_at(struct engine *e, struct tc_error *err,
  * the syscall thread, which inherits it) run SCHED_FIFO while the script
  * runs.  They sleep between events, spinning only for the last 50 us
  * before one, so they take little CPU from anyone.  Commands and python3
- * drop back to ordinary scheduling (ordinary_priority) before exec.  If
+ * drop back to ordinary scheduling (TC_PROC_ORDINARY) before exec.  If
  * the policy cannot be set (no CAP_SYS_NICE), runs go on as before.
  */
 static void go_realtime(struct engine *e)
@@ -286,35 +286,24 @@ static void go_realtime(struct engine *e)
 		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(errno));
 }
 
-void tc_ordinary_priority(void)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-
-	sched_setscheduler(0, SCHED_OTHER, &sp);
-}
-
 /* ---- shell commands ------------------------------------------------- */
 
 /* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
 static int run_command(const char *cmd, int *status)
 {
-	pid_t pid = fork();
+	/* Gone with the run; dash execs a simple command in place, so
+	 * `sleep 100` goes too. */
+	pid_t pid = tc_proc_fork(&(struct tc_proc_opts){
+		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_ORDINARY,
+		.fd_in = -1, .fd_out = -1, .fd_err = -1 });
 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		/* Gone with the run; dash execs a simple command in place, so
-		 * `sleep 100` goes too. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		tc_ordinary_priority();
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return 0;
+	return tc_proc_wait(pid, status);
 }
 
 static int command_event(struct engine *e, const struct tc_event *ev,

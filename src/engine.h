@@ -50,7 +50,4 @@ struct tc_error;
 int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err);
 
-/* Back to SCHED_OTHER: for a child of the engine before it execs. */
-void tc_ordinary_priority(void);
-
 #endif

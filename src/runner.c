@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -20,6 +19,7 @@
 #include "engine.h"
 #include "error.h"
 #include "fsutil.h"
+#include "proc.h"
 #include "report.h"
 #include "script.h"
 #include "syscalls.h"
@@ -609,7 +609,8 @@ static void start_guard(void)
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
-	g = fork();
+	g = tc_proc_fork(&(struct tc_proc_opts){
+		.fd_in = p[0], .fd_out = -1, .fd_err = -1 });
 	if (g < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -619,7 +620,6 @@ static void start_guard(void)
 		close(p[0]);
 		return;		/* p[1] stays open until this process is gone */
 	}
-	dup2(p[0], 0);
 	close_range(1, ~0U, 0);
 	while (read(0, &c, 1) < 0 && errno == EINTR)
 		;
@@ -666,8 +666,7 @@ static bool enter_pid_namespace(void)
 		return false;
 	if (init > 0) {
 		/* Outside: wait, then leave as the run did. */
-		while (waitpid(init, &status, 0) < 0 && errno == EINTR)
-			;
+		tc_proc_wait(init, &status);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == NO_PID_NAMESPACE)
 			return false;
 		if (WIFEXITED(status) && WEXITSTATUS(status) >= 128) {
@@ -677,17 +676,16 @@ static bool enter_pid_namespace(void)
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : TC_EXIT_CRASH);
 	}
 	/* PID 1. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	tc_proc_die_with_parent(0, 0);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
-	eng = fork();
+	eng = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_DIE_WITH_PARENT,
+		.fd_in = -1, .fd_out = -1, .fd_err = -1 });
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
-	if (eng == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (eng == 0)
 		return true;
-	}
 	/* Reap whatever the script leaves orphaned until the run ends; the
 	 * run's status, a signal as 128 + its number, is ours. */
 	for (;;) {
@@ -715,9 +713,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	setpgid(0, 0);
 	/* Die with the runner, even when it is SIGKILLed: the namespaces go
 	 * with the last process in them. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != r->parent)
-		_exit(TC_EXIT_ENV);
+	tc_proc_die_with_parent(r->parent, TC_EXIT_ENV);
 	start_guard();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -911,7 +907,7 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 	if (r->o->on_start)
 		r->o->on_start(r->o->arg, r->s, c);
 	fflush(NULL);
-	pid = fork();
+	pid = tc_proc_fork(NULL);
 	if (pid < 0) {
 		e = errno;
 		close(outp[0]);
@@ -992,8 +988,7 @@ static int reap(struct run *r, struct slot *sl)
 	int status = 0;
 
 	kill(-sl->pid, SIGKILL);
-	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tc_proc_wait(sl->pid, &status);
 	drain(r, sl);
 	pcap_close(r, sl, &r->s->cases[sl->ci], true);
 	if (sl->out_fd >= 0)

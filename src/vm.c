@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,6 +18,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "kmod.h"
+#include "proc.h"
 #include "strbuf.h"
 #include "vmjob.h"
 
@@ -211,7 +211,8 @@ static int start_janitor(const char *dir)
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	pid = fork();
+	pid = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_OWN_SESSION,
+		.fd_in = p[0], .fd_out = -1, .fd_err = -1 });
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -221,11 +222,9 @@ static int start_janitor(const char *dir)
 		close(p[0]);
 		return p[1];
 	}
-	setsid();
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	dup2(p[0], 0);
 	close_range(1, ~0U, 0);
 	while (read(0, &c, 1) < 0 && errno == EINTR)
 		;
@@ -315,7 +314,6 @@ static int start_qemu(struct run *r, struct tc_error *err)
 {
 	struct strbuf log = STRBUF_INIT;
 	struct rlimit no_core = { 0, 0 };
-	pid_t parent = getpid();
 	int fd;
 
 	tmp_path(r, &log, "qemu.log");
@@ -323,7 +321,10 @@ static int start_qemu(struct run *r, struct tc_error *err)
 	strbuf_release(&log);
 	if (fd < 0)
 		return tc_error_set(err, TC_ERR_ENV, "cannot create QEMU's log: %s", strerror(errno));
-	r->pid = fork();
+	/* QEMU dies with us, and a Ctrl-C reaches only us: we end it. */
+	r->pid = tc_proc_fork(&(struct tc_proc_opts){
+		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_OWN_GROUP,
+		.fd_in = -1, .fd_out = fd, .fd_err = fd });
 	if (r->pid < 0) {
 		close(fd);
 		return tc_error_set(err, TC_ERR_ENV, "fork: %s", strerror(errno));
@@ -331,17 +332,12 @@ static int start_qemu(struct run *r, struct tc_error *err)
 	if (r->pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 
-		/* QEMU dies with us, and a Ctrl-C reaches only us: we end it. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		setpgid(0, 0);
 		/* An abort under a broken KVM leaves no core file behind. */
 		setrlimit(RLIMIT_CORE, &no_core);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		if (in < 0 || dup2(in, 0) < 0)
 			_exit(127);
 		execve(r->qemu.buf, r->args, environ);
 		dprintf(2, "cannot run '%s': %s\n", r->qemu.buf, strerror(errno));
@@ -355,7 +351,7 @@ static void kill_qemu(struct run *r)
 {
 	if (r->pid > 0) {
 		kill(r->pid, SIGKILL);
-		waitpid(r->pid, NULL, 0);
+		tc_proc_wait(r->pid, NULL);
 		r->pid = 0;
 	}
 }

@@ -54,6 +54,7 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "proc.h"
 #include "strbuf.h"
 #include "vmjob.h"
 
@@ -280,14 +281,14 @@ int main(void)
 	envp[n_env] = NULL;
 
 	say("running %s", job.exe);
-	child = fork();
+	child = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_OWN_SESSION,
+		.fd_in = -1, .fd_out = out_fd, .fd_err = err_fd });
 	if (child < 0)
 		die("fork: %s", strerror(errno));
 	if (child == 0) {
 		int in = open("/dev/null", O_RDONLY);
 
-		setsid();
-		if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		if (in < 0 || dup2(in, 0) < 0)
 			_exit(127);
 		if (chdir(job.cwd) < 0) {
 			fprintf(stderr, "error: cannot enter '%s' in the guest: %s\n", job.cwd,
