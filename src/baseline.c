@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "profile.h"
 #include "strbuf.h"
 
 struct entry {

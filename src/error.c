@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 void tc_error_clear(struct tc_error *err)
 {
 	memset(err, 0, sizeof(*err));
@@ -72,4 +74,23 @@ int tc_error_exit_code(const struct tc_error *err)
 		return TC_EXIT_SKIP;
 	}
 	return TC_EXIT_ENV;
+}
+
+void tc_error_format(struct strbuf *out, const struct tc_error *err)
+{
+	/* Neither of these is a verdict on the kernel: they say so first. */
+	const char *what = err->kind == TC_ERR_LATE ? "late" :
+			   err->kind == TC_ERR_NOT_APPLICABLE ? "not applicable" :
+			   "error";
+
+	if (err->file && err->line && err->col)
+		strbuf_addf(out, "%s:%d:%d: %s: %s\n", err->file, err->line,
+			    err->col, what, err->msg);
+	else if (err->file && err->line)
+		strbuf_addf(out, "%s:%d: %s: %s\n", err->file, err->line, what, err->msg);
+	else if (err->file)
+		strbuf_addf(out, "%s: %s: %s\n", err->file, what, err->msg);
+	else
+		strbuf_addf(out, "%s: %s\n", what, err->msg);
+	strbuf_addstr(out, err->detail);
 }

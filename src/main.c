@@ -144,7 +144,7 @@ static void print_error(const struct tc_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	fputs(sb.buf, stderr);
 	strbuf_release(&sb);
 }
@@ -567,7 +567,7 @@ static void ui_done(void *arg, const struct tc_suite *s, struct tc_case *c)
 	 * A failure the baseline expects stays quiet (the reports have it). */
 	if (c->output.len && c->outcome != TC_OUT_SKIP && c->judgement != TC_BL_SAME) {
 		fprintf(stderr, "--- %s [%s]: %s\n", s->scripts[c->script],
-			s->columns[c->column].label, tc_report_label(c));
+			s->columns[c->column].label, tc_label_name(tc_case_label(c)));
 		fputs(c->output.buf, stderr);
 		fflush(stderr);
 	}

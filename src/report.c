@@ -7,55 +7,12 @@
 #include <unistd.h>
 
 #include "baseline.h"
-#include "error.h"
+#include "profile.h"
 #include "strbuf.h"
-
-void tc_report_format_error(struct strbuf *out, const struct tc_error *err)
-{
-	/* Neither of these is a verdict on the kernel: they say so first. */
-	const char *what = err->kind == TC_ERR_LATE ? "late" :
-			   err->kind == TC_ERR_NOT_APPLICABLE ? "not applicable" :
-			   "error";
-
-	if (err->file && err->line && err->col)
-		strbuf_addf(out, "%s:%d:%d: %s: %s\n", err->file, err->line,
-			    err->col, what, err->msg);
-	else if (err->file && err->line)
-		strbuf_addf(out, "%s:%d: %s: %s\n", err->file, err->line, what, err->msg);
-	else if (err->file)
-		strbuf_addf(out, "%s: %s: %s\n", err->file, what, err->msg);
-	else
-		strbuf_addf(out, "%s: %s\n", what, err->msg);
-	strbuf_addstr(out, err->detail);
-}
 
 static bool is_failure(enum tc_outcome o)
 {
 	return o == TC_OUT_FAIL || o == TC_OUT_ERROR || o == TC_OUT_TIMEOUT;
-}
-
-const char *tc_report_label(const struct tc_case *c)
-{
-	switch (c->outcome) {
-	case TC_OUT_NONE:
-		return "-";
-	case TC_OUT_SKIP:
-		return "skip";
-	case TC_OUT_LATE:
-		return "late";
-	case TC_OUT_PASS:
-		if (c->judgement == TC_BL_DIFF && c->bl_outcome >= 0 &&
-		    c->bl_outcome != TC_OUT_PASS)
-			return "xpass";
-		return c->flaky ? "flaky" : "pass";
-	case TC_OUT_FAIL:
-	case TC_OUT_ERROR:
-	case TC_OUT_TIMEOUT:
-		if (c->judgement == TC_BL_SAME)
-			return "xfail";
-		return tc_outcome_name(c->outcome);
-	}
-	return "?";
 }
 
 void tc_report_count(const struct tc_suite *s, struct tc_counts *n)
@@ -124,7 +81,7 @@ void tc_report_line(FILE *f, const struct tc_suite *s, const struct tc_case *c,
 	int w = snprintf(NULL, 0, "%d", s->n_cases);
 
 	fprintf(f, "[%*d/%d] %-7s %s [%s] (%.2f s)\n", w, done, s->n_cases,
-		tc_report_label(c), s->scripts[c->script], profile_of(s, c), c->seconds);
+		tc_label_name(tc_case_label(c)), s->scripts[c->script], profile_of(s, c), c->seconds);
 }
 
 static int case_at(const struct tc_suite *s, int script, int column)
@@ -178,7 +135,7 @@ static void matrix(FILE *f, const struct tc_suite *s)
 				const struct tc_case *tc = &s->cases[k];
 
 				any = true;
-				snprintf(cell, sizeof(cell), "%s%s", tc_report_label(tc),
+				snprintf(cell, sizeof(cell), "%s%s", tc_label_name(tc_case_label(tc)),
 					 tc->judgement == TC_BL_DIFF ? "!" : "");
 				any_diff |= tc->judgement == TC_BL_DIFF;
 			}
@@ -416,7 +373,7 @@ static void tap_diag(FILE *f, const char *text, int max_lines)
 void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case *c,
 			int k)
 {
-	const char *label = tc_report_label(c);
+	enum tc_label label = tc_case_label(c);
 	bool ok = c->outcome == TC_OUT_PASS || c->outcome == TC_OUT_SKIP ||
 		  c->outcome == TC_OUT_LATE || c->judgement == TC_BL_SAME;
 
@@ -427,7 +384,7 @@ void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case 
 	if (c->outcome == TC_OUT_SKIP || c->outcome == TC_OUT_LATE) {
 		fputs(c->outcome == TC_OUT_LATE ? " # SKIP no verdict: " : " # SKIP ", f);
 		tap_text(f, c->message);
-	} else if (!strcmp(label, "xfail")) {
+	} else if (label == TC_LABEL_XFAIL) {
 		fputs(" # XFAIL ", f);
 		tap_text(f, c->bl_reason ? c->bl_reason : tc_outcome_name(c->outcome));
 	}
@@ -441,7 +398,7 @@ void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case 
 		fprintf(f, "# baseline: %s, now: %s\n",
 			c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : "none",
 			tc_outcome_name(c->outcome));
-	if (!ok || !strcmp(label, "xfail")) {
+	if (!ok || label == TC_LABEL_XFAIL) {
 		if (c->output.len)
 			tap_diag(f, c->output.buf, 40);
 		else if (c->message)
@@ -581,18 +538,18 @@ static void junit_count(const struct tc_suite *s, int col, struct junit_counts *
 	memset(n, 0, sizeof(*n));
 	for (int i = 0; i < s->n_cases; i++) {
 		const struct tc_case *c = &s->cases[i];
-		const char *l = tc_report_label(c);
+		enum tc_label l = tc_case_label(c);
 
 		if (col >= 0 && c->column != col)
 			continue;
 		n->tests++;
 		n->secs += c->seconds;
-		if (!strcmp(l, "error") || !strcmp(l, "timeout"))
+		if (l == TC_LABEL_ERROR || l == TC_LABEL_TIMEOUT)
 			n->errors++;
-		else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF)
+		else if (l == TC_LABEL_FAIL || c->judgement == TC_BL_DIFF)
 			n->failures++;
-		else if (!strcmp(l, "skip") || !strcmp(l, "xfail") || !strcmp(l, "-") ||
-			 !strcmp(l, "late"))
+		else if (l == TC_LABEL_SKIP || l == TC_LABEL_XFAIL || l == TC_LABEL_NOT_RUN ||
+			 l == TC_LABEL_LATE)
 			n->skipped++;
 	}
 }
@@ -646,7 +603,7 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 		fprintf(f, "    </properties>\n");
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct tc_case *c = &s->cases[i];
-			const char *l = tc_report_label(c);
+			enum tc_label l = tc_case_label(c);
 
 			if (c->column != col)
 				continue;
@@ -655,32 +612,32 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 			fprintf(f, "\" classname=\"");
 			xml(f, s->columns[col].label);
 			fprintf(f, "\" time=\"%.3f\"", c->seconds);
-			if (!strcmp(l, "pass") && c->judgement != TC_BL_DIFF && !c->output.len) {
+			if (l == TC_LABEL_PASS && c->judgement != TC_BL_DIFF && !c->output.len) {
 				fprintf(f, "/>\n");
 				continue;
 			}
 			fprintf(f, ">\n");
-			if (!strcmp(l, "skip") || !strcmp(l, "-") || !strcmp(l, "xfail") ||
-			    !strcmp(l, "late")) {
+			if (l == TC_LABEL_SKIP || l == TC_LABEL_NOT_RUN || l == TC_LABEL_XFAIL ||
+			    l == TC_LABEL_LATE) {
 				fprintf(f, "      <skipped message=\"");
-				if (!strcmp(l, "-"))
+				if (l == TC_LABEL_NOT_RUN)
 					xml(f, "not run: interrupted");
-				else if (!strcmp(l, "skip") || !strcmp(l, "late"))
+				else if (l == TC_LABEL_SKIP || l == TC_LABEL_LATE)
 					xml(f, c->message);
 				else {
 					fprintf(f, "expected %s (baseline): ", tc_outcome_name(c->outcome));
 					xml(f, c->bl_reason ? c->bl_reason : "no reason given");
 				}
 				fprintf(f, "\"/>\n");
-			} else if (!strcmp(l, "error") || !strcmp(l, "timeout")) {
+			} else if (l == TC_LABEL_ERROR || l == TC_LABEL_TIMEOUT) {
 				fprintf(f, "      <error message=\"");
 				xml(f, c->message);
-				fprintf(f, "\" type=\"%s\">", c->crashed ? "crash" : l);
+				fprintf(f, "\" type=\"%s\">", c->crashed ? "crash" : tc_label_name(l));
 				xml(f, c->output.buf);
 				fprintf(f, "</error>\n");
-			} else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF) {
+			} else if (l == TC_LABEL_FAIL || c->judgement == TC_BL_DIFF) {
 				fprintf(f, "      <failure message=\"");
-				if (!strcmp(l, "fail")) {
+				if (l == TC_LABEL_FAIL) {
 					xml(f, c->message);
 					if (c->cause) {
 						fprintf(f, " [because of ");
@@ -688,9 +645,9 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 						fprintf(f, "]");
 					}
 				} else
-					fprintf(f, "%s, but the baseline expects %s", l,
+					fprintf(f, "%s, but the baseline expects %s", tc_label_name(l),
 						c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : "nothing (not in the baseline)");
-				fprintf(f, "\" type=\"%s\">", l);
+				fprintf(f, "\" type=\"%s\">", tc_label_name(l));
 				xml(f, c->output.buf);
 				fprintf(f, "</failure>\n");
 			}
@@ -700,9 +657,9 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 				xml(f, c->flaky_message);
 				fprintf(f, "</system-out>\n");
 			}
-			if (c->output.len && (!strcmp(l, "pass") || !strcmp(l, "flaky") ||
-					      !strcmp(l, "xfail") || !strcmp(l, "skip") ||
-					      !strcmp(l, "late"))) {
+			if (c->output.len && (l == TC_LABEL_PASS || l == TC_LABEL_FLAKY ||
+					      l == TC_LABEL_XFAIL || l == TC_LABEL_SKIP ||
+					      l == TC_LABEL_LATE)) {
 				fprintf(f, "      <system-err>");
 				xml(f, c->output.buf);
 				fprintf(f, "</system-err>\n");
@@ -816,7 +773,7 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		fprintf(f, ", \"ip_version\": %d, \"outcome\": ", col->ip_version);
 		js(f, tc_outcome_name(c->outcome));
 		fprintf(f, ", \"label\": ");
-		js(f, tc_report_label(c));
+		js(f, tc_label_name(tc_case_label(c)));
 		fprintf(f, ", \"exit_code\": %d, \"crashed\": %s, \"flaky\": %s, \"attempts\": %d, \"late_attempts\": %d",
 			c->exit_code, c->crashed ? "true" : "false", c->flaky ? "true" : "false",
 			c->attempts, c->late_attempts);

@@ -20,39 +20,8 @@
 #include "error.h"
 #include "fsutil.h"
 #include "proc.h"
-#include "report.h"
 #include "script.h"
 #include "syscalls.h"
-
-static const struct {
-	enum tc_outcome o;
-	const char *name;
-} outcome_names[] = {
-	{ TC_OUT_NONE, "none" },
-	{ TC_OUT_PASS, "pass" },
-	{ TC_OUT_FAIL, "fail" },
-	{ TC_OUT_ERROR, "error" },
-	{ TC_OUT_TIMEOUT, "timeout" },
-	{ TC_OUT_SKIP, "skip" },
-	{ TC_OUT_LATE, "late" },
-	{ 0, NULL },
-};
-
-const char *tc_outcome_name(enum tc_outcome o)
-{
-	for (int i = 0; outcome_names[i].name; i++)
-		if (outcome_names[i].o == o)
-			return outcome_names[i].name;
-	return "?";
-}
-
-int tc_outcome_parse(const char *s)
-{
-	for (int i = 0; outcome_names[i].name; i++)
-		if (!strcmp(outcome_names[i].name, s))
-			return (int)outcome_names[i].o;
-	return -1;
-}
 
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
@@ -320,7 +289,7 @@ static void prep_fail(struct tc_prep *p, const struct tc_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	p->state = PREP_ERROR;
 	p->exit_code = tc_error_exit_code(err);
 	p->message = first_line(sb.buf);
@@ -736,7 +705,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	}
 	if (!err.file)
 		err.file = p->script->path;
-	tc_report_format_error(&sb, &err);
+	tc_error_format(&sb, &err);
 	put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
 	fputs(sb.buf, stderr);
 	fflush(NULL);
@@ -833,7 +802,7 @@ static void config_fail(struct run *r, struct tc_case *c, const struct tc_error 
 	struct strbuf sb = STRBUF_INIT;
 	char *first;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	say(r, c, sb.buf);
 	first = first_line(sb.buf);
 	strbuf_release(&sb);
