@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "load.h"
 #include "script.h"
 #include "strbuf.h"
 

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "error.h"
 #include "fsutil.h"
+#include "load.h"
 #include "profile.h"
 #include "report.h"
 #include "runner.h"
@@ -104,7 +105,9 @@ static const struct cli_opt {
 	  "record each outcome and the kernel release in FILE (reasons are kept)" },
 	{ "list", 0, NULL, true, O_LIST,
 	  "print the runs (PROFILE SCRIPT) that would be made, and run nothing" },
-	{ "dump", 0, NULL, false, O_DUMP, "parse each script and print its model" },
+	{ "dump", 0, NULL, false, O_DUMP,
+	  "load each script as a run does (parse, check its system calls and option\n"
+	  "      lines) and print its model; run nothing" },
 	{ "kernel", 0, "IMAGE", false, O_KERNEL,
 	  "boot IMAGE (a bzImage) under QEMU and run the same command inside it, against\n"
 	  "      that kernel; reports and baselines land where they would here" },
@@ -491,12 +494,13 @@ static int worse(int a, int b)
 	return rank[a] >= rank[b] ? a : b;
 }
 
-/* --dump: parse and print each script's model; nothing runs. */
+/* --dump: load each script (as a run does, up to its option lines) and
+ * print its model; nothing runs. */
 static int dump(const struct cli *cli, const struct tc_suite *s)
 {
 	struct tc_config cfg;
 	struct tc_error err;
-	int status = TC_EXIT_PASS;
+	int status = TC_EXIT_PASS, rc;
 
 	tc_error_clear(&err);
 	tc_config_init(&cfg);
@@ -505,10 +509,13 @@ static int dump(const struct cli *cli, const struct tc_suite *s)
 	for (int i = 0; i < s->n_scripts; i++) {
 		struct tc_script *sc = NULL;
 		struct strbuf sb = STRBUF_INIT;
+		struct tc_config scfg;
 
 		tc_error_clear(&err);
-		if (tc_script_parse_file(s->scripts[i], cfg.defines, cfg.n_defines, &sc,
-					 &err) < 0) {
+		tc_config_init(&scfg);
+		rc = tc_script_load(s->scripts[i], cfg.defines, cfg.n_defines, &scfg, &sc, &err);
+		tc_config_release(&scfg);
+		if (rc < 0) {
 			print_error(&err);
 			status = worse(status, tc_error_exit_code(&err));
 			continue;

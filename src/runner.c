@@ -19,9 +19,9 @@
 #include "engine.h"
 #include "error.h"
 #include "fsutil.h"
+#include "load.h"
 #include "proc.h"
 #include "script.h"
-#include "syscalls.h"
 
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
@@ -370,14 +370,9 @@ static void prep_script(struct tc_suite *s, const struct tc_case *c,
 	for (int k = 0; k < o->n_opts; k++)
 		tc_config_set(&defs, o->opts[k].name, o->opts[k].value, &err);
 	tc_error_clear(&err);
-	if (tc_script_parse_file(path, defs.defines, defs.n_defines, &p->script, &err) < 0 ||
-	    tc_syscalls_check_script(p->script, &err) < 0) {
-		prep_fail(p, &err);
-		goto out;
-	}
 	tc_config_init(&p->cfg);
 	p->cfg_init = true;
-	if (tc_config_apply_script(&p->cfg, p->script, &err) < 0) {
+	if (tc_script_load(path, defs.defines, defs.n_defines, &p->cfg, &p->script, &err) < 0) {
 		prep_fail(p, &err);
 		goto out;
 	}

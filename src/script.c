@@ -1,8 +1,9 @@
 /*
- * script.c: loading, freeing and dumping the script model (script.h).
+ * script.c: freeing and dumping the script model (script.h), and its
+ * Requires: lines.
  *
  * The grammar itself (grammar/parser.y, grammar/lexer.l) builds the model;
- * this file holds what does not need the parser's internals.
+ * load.c runs it; this file holds what does not need the parser.
  *
  * Model conventions chosen by the parser, beyond script.h:
  *  - `name(args)=value` in a system call (msg_iov(1)=[...], msg_name(...)=x)
@@ -53,8 +54,6 @@
 
 #include "codec.h"
 #include "error.h"
-#include "fsutil.h"
-#include "parser.h"
 #include "strbuf.h"
 
 /* Append source line `line` (1-based) and a caret under column col. */
@@ -183,7 +182,7 @@ bool tc_require_holds(const struct tc_require *r, const char *actual)
  * column: a requirement that silently did nothing would let the script
  * fail where it does not apply.
  */
-static int parse_requires(struct tc_script *s, struct tc_error *err)
+int tc_script_read_requires(struct tc_script *s, struct tc_error *err)
 {
 	static const char mark[] = "Requires:";
 	const char *p = s->text, *end = s->text + s->text_len;
@@ -288,47 +287,6 @@ next:
 bad:
 	tc_source_caret(s->text, s->text_len, err->line, err->col, err);
 	return -1;
-}
-
-int tc_script_parse(const char *path, const char *text, size_t len,
-		    const struct tc_define *defines, int n_defines,
-		    struct tc_script **out, struct tc_error *err)
-{
-	if (tc_parse_text(path, text, len, defines, n_defines, out, err) < 0)
-		return -1;
-	/* Keep the source, for carets under errors found after parsing. */
-	(*out)->text = malloc(len + 1);
-	if (!(*out)->text) {
-		tc_script_free(*out);
-		*out = NULL;
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
-	}
-	memcpy((*out)->text, text, len);
-	(*out)->text[len] = '\0';
-	(*out)->text_len = len;
-	if (parse_requires(*out, err) < 0) {
-		err->file = path;
-		tc_script_free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-int tc_script_parse_file(const char *path,
-			 const struct tc_define *defines, int n_defines,
-			 struct tc_script **out, struct tc_error *err)
-{
-	char *text;
-	size_t len;
-	int ret;
-
-	*out = NULL;
-	if (tc_read_input(path, "", &text, &len, err) < 0)
-		return -1;
-	ret = tc_script_parse(path, text, len, defines, n_defines, out, err);
-	free(text);
-	return ret;
 }
 
 void tc_expr_free(struct tc_expr *e)

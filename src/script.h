@@ -323,26 +323,14 @@ struct tc_define {
 	const char *value;
 };
 
-/*
- * Parse a script from memory.  path is used in messages and stored in the
- * result.  On success returns 0 and sets *out (caller frees with
- * tc_script_free).  On a syntax or semantic error returns -1 and fills err
- * with kind TC_ERR_SCRIPT, line and column, and the message; err->detail
- * holds the source line and a caret under the column.
- */
 struct tc_error;
-int tc_script_parse(const char *path, const char *text, size_t len,
-		    const struct tc_define *defines, int n_defines,
-		    struct tc_script **out, struct tc_error *err);
-
-/* Read the file at path (a regular file of at most TC_INPUT_MAX bytes,
- * fsutil.h: anything else is an error, never a wait) and parse it (as
- * tc_script_parse). */
-int tc_script_parse_file(const char *path,
-			 const struct tc_define *defines, int n_defines,
-			 struct tc_script **out, struct tc_error *err);
 
 void tc_script_free(struct tc_script *script);
+
+/* Find the "// Requires:" lines in script->text (load.c calls it after
+ * parsing).  Returns 0, or -1 with err (TC_ERR_SCRIPT, line, column, and
+ * a caret). */
+int tc_script_read_requires(struct tc_script *script, struct tc_error *err);
 
 /* Append to err->detail source line `line` of text and a caret under
  * column col (both 1-based), as every script error shows them. */
