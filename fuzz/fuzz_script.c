@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dump.h"
 #include "error.h"
 #include "load.h"
 #include "script.h"

@@ -1695,16 +1695,13 @@ static int to_usecs(struct tc_parse_ctx *ctx, const char *text, bool is_int,
 	return 0;
 }
 
-/* "FSRP.UEWA": the letter of each flag bit, TC_TH_FIN (bit 0) first. */
-static const char tcp_flag_letters[] = "FSRP.UEWA";
-
 static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 		       const YYLTYPE *loc, struct tc_flags *out)
 {
 	out->bits = 0;
 	out->none = false;
 	for (size_t i = 0; word[i]; i++) {
-		const char *l = word[i] == '.' ? NULL : strchr(tcp_flag_letters, word[i]);
+		const char *l = word[i] == '.' ? NULL : strchr(tc_tcp_flag_letters, word[i]);
 		YYLTYPE at = *loc;
 		uint16_t bit;
 
@@ -1713,7 +1710,7 @@ static int parse_flags(struct tc_parse_ctx *ctx, const char *word,
 			return tc_ctx_error(ctx, &at, "unknown TCP flag '%c' in '%s' "
 					    "(flags are letters of 'FSRPEWAU' and '.')",
 					    word[i], word);
-		bit = (uint16_t)(1u << (l - tcp_flag_letters));
+		bit = (uint16_t)(1u << (l - tc_tcp_flag_letters));
 		if (out->bits & bit)
 			return tc_ctx_error(ctx, &at, "duplicate TCP flag '%c' in '%s'",
 					    word[i], word);

@@ -99,6 +99,9 @@ int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
 /* Append one option / an option list in script notation ("mss 1460",
  * "<mss 1460,nop,wscale 7>"). */
 void tc_option_format(const struct tc_option *opt, struct strbuf *out);
+/* The script name of an option kind ("mss", "TS", "FOEXP", ...; the one
+ * option table), or NULL for a kind without one. */
+const char *tc_option_name(uint8_t kind);
 void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out);
 
 /*

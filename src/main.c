@@ -28,6 +28,7 @@
 #include "attrib.h"
 #include "baseline.h"
 #include "config.h"
+#include "dump.h"
 #include "error.h"
 #include "fsutil.h"
 #include "load.h"

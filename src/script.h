@@ -34,6 +34,11 @@ enum {
 	TC_TH_AE = 0x100,
 };
 
+/* The letter of each flag bit, TC_TH_FIN (bit 0) first, ACK's '.' among
+ * them: the one table the parser reads flags by and the dump and script
+ * notation print them by. */
+extern const char tc_tcp_flag_letters[];
+
 /* TCP option kinds we name. */
 enum {
 	TC_OPT_EOL = 0,
@@ -100,6 +105,10 @@ enum tc_ecn {
 	TC_ECN_CE = 3,
 	TC_ECN_ECT01 = 4,	/* outbound only: ECT(0) or ECT(1) */
 };
+
+/* "noecn", "ect1", "ect0", "ce", "ect01" as scripts write them, or NULL
+ * for a value that is none of these. */
+const char *tc_ecn_name(int ecn);
 
 /*
  * An encapsulation header written before a packet line's inner packet
@@ -337,11 +346,5 @@ int tc_script_read_requires(struct tc_script *script, struct tc_error *err);
 void tc_source_caret(const char *text, size_t len, int line, int col,
 		     struct tc_error *err);
 void tc_expr_free(struct tc_expr *e);
-
-/*
- * Render the model in a stable, line-oriented text form (used by the
- * parser's golden tests and by `tcpconform --dump`).
- */
-void tc_script_dump(const struct tc_script *script, struct strbuf *out);
 
 #endif

@@ -194,9 +194,7 @@ static int mismatch_flags(struct tc_mismatch *mm, uint16_t exp, uint16_t act)
 
 static const char *ecn_name(int ecn)
 {
-	static const char *const names[] = { "noecn", "ect1", "ect0", "ce", "ect01" };
-
-	return ecn >= 0 && ecn <= 4 ? names[ecn] : "?";
+	return tc_ecn_name(ecn) ? tc_ecn_name(ecn) : "?";
 }
 
 /* Map the SACK edges and TS val of decoded live options into script space. */
@@ -536,8 +534,8 @@ int tc_verify_segment(const struct tc_conn_map *m, const struct tc_packet *exp,
 	if (exp->l4 == TC_L4_ICMP) {
 		/* Type and code as the wire's ICMP version names them; the
 		 * MTU when the line gives one. */
-		int type = act->ip_proto == 58 ? exp->icmp6_type : exp->icmp_type;
-		int code = act->ip_proto == 58 ? exp->icmp6_code : exp->icmp_code;
+		int type = act->ip_proto == IPPROTO_ICMPV6 ? exp->icmp6_type : exp->icmp_type;
+		int code = act->ip_proto == IPPROTO_ICMPV6 ? exp->icmp6_code : exp->icmp_code;
 
 		if (act->icmp_type != type)
 			return mismatch_u(mm, "icmp type", (unsigned)type, (unsigned)act->icmp_type);
