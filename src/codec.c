@@ -178,6 +178,57 @@ uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 	return c ? c : 0xffff;	/* RFC 768: a computed 0 is sent as all ones */
 }
 
+/* The kernel's frames leave tun0 with the TCP checksum left to the
+ * offload; see codec.h. */
+void tc_fill_tcp_csum(uint8_t *frame, size_t len)
+{
+	struct cursor c, h;
+	uint16_t type, tot, pl;
+	uint8_t vihl, proto;
+	size_t ihl, off, tcp_len;
+	int v;
+
+	if (len < 14 + 40)
+		return;
+	cur_init(&c, frame, len);
+	if (cur_skip(&c, 12) < 0 || cur_be16(&c, &type) < 0)
+		return;
+	h = c;			/* the IP header */
+	if (cur_u8(&h, &vihl) < 0)
+		return;
+	if (type == 0x0800 && (vihl >> 4) == 4) {
+		if (cur_skip(&h, 1) < 0 || cur_be16(&h, &tot) < 0 || cur_skip(&h, 5) < 0 ||
+		    cur_u8(&h, &proto) < 0 || proto != 6)
+			return;
+		ihl = (size_t)(vihl & 15) * 4;
+		if (ihl < 20 || tot < ihl + 20 || 14 + (size_t)tot > len)
+			return;
+		v = 4;
+		off = 14 + ihl;
+		tcp_len = tot - ihl;
+	} else if (type == 0x86dd && (vihl >> 4) == 6) {
+		if (cur_skip(&h, 3) < 0 || cur_be16(&h, &pl) < 0 || cur_u8(&h, &proto) < 0 ||
+		    proto != 6)
+			return;
+		if (pl < 20 || 14 + 40 + (size_t)pl > len)
+			return;
+		v = 6;
+		off = 14 + 40;
+		tcp_len = pl;
+	} else {
+		return;
+	}
+	frame[off + 16] = frame[off + 17] = 0;
+	{
+		const uint8_t *ip = frame + 14;
+		uint16_t sum = tc_tcp_csum(v, v == 4 ? ip + 12 : ip + 8,
+					   v == 4 ? ip + 16 : ip + 24, frame + off, tcp_len);
+
+		frame[off + 16] = (uint8_t)(sum >> 8);
+		frame[off + 17] = (uint8_t)sum;
+	}
+}
+
 /* ---- decoding frames ---- */
 
 enum {

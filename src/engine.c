@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -17,8 +18,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <pcap/pcap.h>
 
 #include "code.h"
 #include "codec.h"
@@ -71,8 +70,7 @@ struct engine {
 	bool prev_inbound;
 	int64_t prev_start_ns;	/* when the previous event's action began */
 
-	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
-	pcap_dumper_t *dump;
+	struct tc_pcap_out *dump;	/* for --pcap-dir: the run's capture */
 
 	pthread_t thread;
 	bool thread_started;
@@ -138,89 +136,12 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 /* ---- pcap output ---------------------------------------------------- */
 
 /* Append one frame to the run's pcap file, if there is one. */
-/*
- * The kernel's frames leave tun0 with the TCP checksum left to the offload
- * (as packetdrill's tun gets them): fill it in before the frame goes to a
- * pcap, so the file shows what a cable would carry.  The checksum is never
- * judged, so the frame is changed in place.
- */
-static void fill_tcp_csum(uint8_t *f, size_t len)
-{
-	uint8_t *ip = f + 14, *tcp;
-	size_t tcp_len;
-	int v;
-
-	if (len < 14 + 40)
-		return;
-	if (f[12] == 0x08 && f[13] == 0x00 && (ip[0] >> 4) == 4 && ip[9] == 6) {
-		size_t ihl = (size_t)(ip[0] & 15) * 4, tot = (size_t)ip[2] << 8 | ip[3];
-
-		if (ihl < 20 || tot < ihl + 20 || 14 + tot > len)
-			return;
-		v = 4;
-		tcp = ip + ihl;
-		tcp_len = tot - ihl;
-	} else if (f[12] == 0x86 && f[13] == 0xdd && (ip[0] >> 4) == 6 && ip[6] == 6) {
-		size_t pl = (size_t)ip[4] << 8 | ip[5];
-
-		if (pl < 20 || 14 + 40 + pl > len)
-			return;
-		v = 6;
-		tcp = ip + 40;
-		tcp_len = pl;
-	} else {
-		return;
-	}
-	tcp[16] = tcp[17] = 0;
-	{
-		uint16_t c = tc_tcp_csum(v, v == 4 ? ip + 12 : ip + 8,
-					 v == 4 ? ip + 16 : ip + 24, tcp, tcp_len);
-
-		tcp[16] = (uint8_t)(c >> 8);
-		tcp[17] = (uint8_t)c;
-	}
-}
-
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
 		       int64_t ts)
 {
-	struct pcap_pkthdr h;
-
 	if (!e->dump || !frame)
 		return;
-	h.ts.tv_sec = ts / NSEC;
-	h.ts.tv_usec = ts % NSEC;	/* nanoseconds: the file is nano-precision */
-	h.caplen = h.len = (bpf_u_int32)len;
-	pcap_dump((u_char *)e->dump, &h, frame);
-}
-
-/* The file is the runner's (config.h): opened by no name here. */
-static int open_dump(struct engine *e, struct tc_error *err)
-{
-	int fd;
-	FILE *f;
-
-	e->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-							PCAP_TSTAMP_PRECISION_NANO);
-	if (!e->dead)
-		return tc_error_set(err, TC_ERR_ENV, "cannot make a pcap writer");
-	fd = fcntl(e->cfg->pcap_fd, F_DUPFD_CLOEXEC, 3);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		int saved = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
-				    strerror(saved));
-	}
-	e->dump = pcap_dump_fopen(e->dead, f);
-	if (!e->dump) {
-		fclose(f);
-		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
-				    pcap_geterr(e->dead));
-	}
-	return 0;
+	tc_pcap_out_add(e->dump, frame, len, ts);
 }
 
 /* ---- errors --------------------------------------------------------- */
@@ -584,7 +505,7 @@ static int next_segment(struct engine *e, int64_t deadline,
 		if (rc <= 0)
 			return rc;
 		if (e->dump)
-			fill_tcp_csum(e->frame, len);
+			tc_fill_tcp_csum(e->frame, len);
 		dump_frame(e, e->frame, len, *ts);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
@@ -1277,7 +1198,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	}
 	if (check_requires(e, err) < 0)
 		return -1;
-	if (e->cfg->pcap_fd >= 0 && open_dump(e, err) < 0)
+	if (e->cfg->pcap_fd >= 0 && tc_pcap_out_open(e->cfg->pcap_fd, &e->dump, err) < 0)
 		return -1;
 
 	go_realtime(e);
@@ -1314,10 +1235,7 @@ static bool teardown(struct engine *e)
 	}
 	tc_inject_close(e->inj);
 	tc_sniff_close(e->sn);
-	if (e->dump)
-		pcap_dump_close(e->dump);
-	if (e->dead)
-		pcap_close(e->dead);
+	tc_pcap_out_close(e->dump);
 	tc_netns_close(e->ns);
 	return joined;
 }
