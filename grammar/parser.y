@@ -200,13 +200,13 @@ void tc_decode_string(const char *s, size_t n, struct strbuf *out);
 #define YY_DECL int tc_lex(YYSTYPE *yylval_param, YYLTYPE *yylloc_param, \
 			   void *yyscanner)
 #include "lexer.h"
+#include "xalloc.h"
 
 int tc_lex(YYSTYPE *yylval_param, YYLTYPE *yylloc_param, void *yyscanner);
 
 static int yylex(YYSTYPE *lval, YYLTYPE *loc, struct tc_parse_ctx *ctx);
 static void yyerror(YYLTYPE *loc, struct tc_parse_ctx *ctx, const char *msg);
 
-static void *xcalloc(size_t n, size_t size);
 static struct tc_expr *expr_new(enum tc_expr_type type, const YYLTYPE *loc);
 static struct tc_expr_vec *vec_new(void);
 static void vec_push(struct tc_expr_vec *v, struct tc_expr *e);
@@ -214,7 +214,6 @@ static void vec_free(struct tc_expr_vec *v);
 static void vec_move(struct tc_expr_vec *v, struct tc_expr ***elems, int *n);
 static void syscall_free(struct tc_syscall *c);
 static void action_free(struct tc_action *a);
-static char *xstrdup(const char *s);
 
 static int check_depth(struct tc_parse_ctx *ctx, struct tc_expr *e);
 static int check_num(struct tc_parse_ctx *ctx, const struct tc_num *n,
@@ -1289,32 +1288,6 @@ note_item
 
 /* ------------------------------------------------------------------ */
 /* Memory */
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 /* Grow *arr (of *cap elements of size) to hold at least want elements. */
 static void grow(void **arr, int *cap, int want, size_t size)

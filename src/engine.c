@@ -30,6 +30,7 @@
 #include "strbuf.h"
 #include "syscalls.h"
 #include "verify.h"
+#include "xalloc.h"
 
 #define NSEC 1000000000LL
 #define FRAME_CAP 262144
@@ -1397,12 +1398,10 @@ static int finish_run(struct engine *e, struct tc_error *err)
 int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct engine *e = xcalloc(1, sizeof(*e));
 	char nstat_file[4096] = "";
 	int rc = -1;
 
-	if (!e)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
 	e->s = script;
 	e->cfg = cfg;
 	tc_conn_init(&e->conn, script, cfg->bind_port, cfg->remote_port, cfg->connect_port);

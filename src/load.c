@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "parser.h"
 #include "syscalls.h"
+#include "xalloc.h"
 
 int tc_script_parse(const char *path, const char *text, size_t len,
 		    const struct tc_define *defines, int n_defines,
@@ -17,12 +18,7 @@ int tc_script_parse(const char *path, const char *text, size_t len,
 	if (tc_parse_text(path, text, len, defines, n_defines, out, err) < 0)
 		return -1;
 	/* Keep the source, for carets under errors found after parsing. */
-	(*out)->text = malloc(len + 1);
-	if (!(*out)->text) {
-		tc_script_free(*out);
-		*out = NULL;
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
-	}
+	(*out)->text = xmalloc(len + 1);
 	memcpy((*out)->text, text, len);
 	(*out)->text[len] = '\0';
 	(*out)->text_len = len;

@@ -17,30 +17,7 @@
 #include "fsutil.h"
 #include "proc.h"
 #include "strbuf.h"
-
-/* Allocation failure aborts, as in strbuf.h: profiles are small. */
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = strndup(s, n);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
+#include "xalloc.h"
 
 void tc_profile_free(struct tc_profile *p)
 {

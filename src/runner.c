@@ -22,6 +22,7 @@
 #include "load.h"
 #include "proc.h"
 #include "script.h"
+#include "xalloc.h"
 
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
@@ -38,23 +39,6 @@ struct tc_prep {
 	bool text_shown;
 	int exit_code;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
 
 void tc_suite_init(struct tc_suite *s)
 {

@@ -23,6 +23,7 @@
 #include <pcap/pcap.h>
 
 #include "error.h"
+#include "xalloc.h"
 
 /* Big enough for a 64 KiB GSO frame plus headers, should offloads ever
  * produce one. */
@@ -117,9 +118,7 @@ int tc_sniff_open(const char *ifname, const char *bpf_filter,
 	struct tc_sniff *sn;
 
 	*out = NULL;
-	sn = calloc(1, sizeof(*sn));
-	if (!sn)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	sn = xcalloc(1, sizeof(*sn));
 	snprintf(sn->ifname, sizeof(sn->ifname), "%s", ifname);
 	sn->p = pcap_create(ifname, ebuf);
 	if (!sn->p) {
@@ -195,13 +194,11 @@ struct tc_pcap_out {
 
 int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
 {
-	struct tc_pcap_out *po = calloc(1, sizeof(*po));
+	struct tc_pcap_out *po = xcalloc(1, sizeof(*po));
 	int dfd;
 	FILE *f;
 
 	*out = NULL;
-	if (!po)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
 	po->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, SNAPLEN,
 							 PCAP_TSTAMP_PRECISION_NANO);
 	if (!po->dead) {
