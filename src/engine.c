@@ -187,7 +187,8 @@ static void go_realtime(struct engine *e)
 	if (e->cfg->realtime <= 0)
 		return;
 	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 && e->cfg->verbose)
-		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(errno));
+		tc_notice(TC_NOTE, NULL, 0, NULL, "running without SCHED_FIFO: %s",
+			  strerror(errno));
 }
 
 /* ---- shell commands ------------------------------------------------- */
@@ -1307,8 +1308,8 @@ static int run_events(struct engine *e, struct tc_error *err)
 				return -1;
 			if (rc > 0) {
 				/* --non_fatal=packet: warn and go on. */
-				fprintf(stderr, "%s:%d: warning: %s\n%s", s->path, ev->line,
-					err->msg, err->detail);
+				tc_notice(TC_WARNING, s->path, ev->line, err->detail, "%s",
+					  err->msg);
 				tc_error_clear(err);
 				finished = now_ns();
 			}

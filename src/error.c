@@ -1,6 +1,7 @@
 /* error.c: see error.h. */
 #include "error.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,4 +94,40 @@ void tc_error_format(struct strbuf *out, const struct tc_error *err)
 	else
 		strbuf_addf(out, "%s: %s\n", what, err->msg);
 	strbuf_addstr(out, err->detail);
+}
+
+static void (*notice_fn)(void *arg, const char *text);
+static void *notice_arg;
+
+void tc_notice_sink(void (*fn)(void *arg, const char *text), void *arg)
+{
+	notice_fn = fn;
+	notice_arg = arg;
+}
+
+void tc_notice(enum tc_notice_kind kind, const char *file, int line, const char *detail,
+	       const char *fmt, ...)
+{
+	static const char *const names[] = {
+		[TC_NOTE] = "note", [TC_WARNING] = "warning", [TC_ERROR_NOTICE] = "error",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	char msg[TC_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (file && line)
+		strbuf_addf(&sb, "%s:%d: ", file, line);
+	else if (file)
+		strbuf_addf(&sb, "%s: ", file);
+	strbuf_addf(&sb, "%s: %s\n", names[kind], msg);
+	if (detail)
+		strbuf_addstr(&sb, detail);
+	if (notice_fn)
+		notice_fn(notice_arg, sb.buf);
+	else
+		fputs(sb.buf, stderr);
+	strbuf_release(&sb);
 }

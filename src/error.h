@@ -7,6 +7,11 @@
  * Only main() (and a run's own child, for its runner) turns results into
  * messages, all through tc_error_format(), and into exit codes.
  *
+ * Notes and warnings are another class: not failures, said when they
+ * happen (KVM not usable, a --non_fatal packet mismatch).  Library code
+ * hands them to tc_notice(), which passes them to the sink main() may set
+ * (stderr by default); it never writes them itself.
+ *
  * Message style (git's): lower-case start, no final full stop, what went
  * wrong first, offending text in single quotes.
  */
@@ -72,6 +77,24 @@ void tc_error_detail(struct tc_error *err, const char *fmt, ...)
  * Requires: that does not hold "not applicable", instead of "error"; the
  * position is shortened to what err knows. */
 void tc_error_format(struct strbuf *out, const struct tc_error *err);
+
+/* What a notice is; its text starts "note: ", "warning: " or "error: ". */
+enum tc_notice_kind {
+	TC_NOTE,
+	TC_WARNING,
+	TC_ERROR_NOTICE,	/* an error that does not end the call (the
+				 * status it leads to is returned as usual) */
+};
+
+/* Say a notice: "[FILE:LINE: ]KIND: MESSAGE\n" (file NULL: no position;
+ * line 0: the file alone), then detail as it is (lines, each ending in a
+ * newline; NULL or "" for none). */
+void tc_notice(enum tc_notice_kind kind, const char *file, int line, const char *detail,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Where notices go: fn gets the whole text (what tc_notice() says above);
+ * NULL restores the default, stderr. */
+void tc_notice_sink(void (*fn)(void *arg, const char *text), void *arg);
 
 /* Map an error kind to the process exit code. */
 int tc_error_exit_code(const struct tc_error *err);

@@ -715,7 +715,8 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 
 		accel = kvm_usable(&why) ? "kvm" : "tcg";
 		if (why)
-			fprintf(stderr, "note: KVM is not usable (/dev/kvm: %s): using TCG\n", why);
+			tc_notice(TC_NOTE, NULL, 0, NULL,
+				  "KVM is not usable (/dev/kvm: %s): using TCG", why);
 	}
 	for (;;) {
 		bool probing = !strcmp(o->accel, "auto") && !strcmp(accel, "kvm");
@@ -736,10 +737,11 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 
 			first_line(&r, "qemu.log", line, sizeof(line));
 			if (end == END_PROBE || !line[0])
-				fprintf(stderr, "note: the KVM guest did not reach our init within "
-					"%d s: using TCG\n", TC_VM_KVM_PROBE_S);
+				tc_notice(TC_NOTE, NULL, 0, NULL, "the KVM guest did not reach "
+					  "our init within %d s: using TCG", TC_VM_KVM_PROBE_S);
 			else
-				fprintf(stderr, "note: QEMU failed under KVM (%s): using TCG\n", line);
+				tc_notice(TC_NOTE, NULL, 0, NULL, "QEMU failed under KVM (%s): using TCG",
+					  line);
 			accel = "tcg";
 			continue;
 		}
@@ -755,8 +757,9 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 		if (sscanf(sb.buf, "exit %d", &v) == 1) {
 			*status = v;
 		} else if (sscanf(sb.buf, "signal %d", &v) == 1) {
-			fprintf(stderr, "error: tcpconform in the guest was killed by signal %d (%s)\n",
-				v, strsignal(v));
+			tc_notice(TC_ERROR_NOTICE, NULL, 0, NULL,
+				  "tcpconform in the guest was killed by signal %d (%s)", v,
+				  strsignal(v));
 			*status = TC_EXIT_CRASH;
 		} else {
 			tc_error_set(err, TC_ERR_ENV, "the guest's status is malformed: '%.*s'",
