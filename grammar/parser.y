@@ -2340,16 +2340,16 @@ int tc_parse_text(const char *path, const char *text, size_t len,
 		err->file = path;
 		goto out;
 	}
-	if (yylex_init_extra(&ctx, &ctx.scanner)) {
+	if (tc_yylex_init_extra(&ctx, &ctx.scanner)) {
 		tc_error_set(err, TC_ERR_ENV, "cannot start the lexer: %s",
 			     strerror(errno));
 		err->file = path;
 		goto out;
 	}
-	buf = yy_scan_bytes(ctx.text, (int)len, ctx.scanner);
+	buf = tc_yy_scan_bytes(ctx.text, (int)len, ctx.scanner);
 	rc = yyparse(&ctx);
-	yy_delete_buffer(buf, ctx.scanner);
-	yylex_destroy(ctx.scanner);
+	tc_yy_delete_buffer(buf, ctx.scanner);
+	tc_yylex_destroy(ctx.scanner);
 	if (rc || ctx.failed) {
 		if (!ctx.failed)
 			tc_ctx_error(&ctx, &ctx.last_end, "cannot parse the script");
