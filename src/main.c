@@ -38,7 +38,7 @@
 #include "script.h"
 #include "sha256.h"
 #include "strbuf.h"
-#include "vm.h"
+#include "vm/vm.h"
 
 #define TC_VERSION "0.1"
 #define MAX_OPTS 128

@@ -24,7 +24,7 @@
 
 extern char **environ;
 
-/* The init, built -static from src/guest/init.c (src/guest/blob.S). */
+/* The init, built -static from src/vm/guest/init.c (src/vm/guest/blob.S). */
 extern const char tc_init_blob[], tc_init_blob_end[];
 
 #define MARKER "tcpconform-init: started"

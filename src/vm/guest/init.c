@@ -9,7 +9,7 @@
  *   3. load the modules listed in /modules.list, in that order (the host
  *      ordered them from modules.dep, dependencies first);
  *   4. mount the result share (9p tag "tcout") on /out and read /out/job
- *      (src/vmjob.h);
+ *      (src/vm/vmjob.h);
  *   5. mount the host's root (9p tag "tcroot", read-only on both sides) on
  *      /lower and an overlay of it on /newroot, upper and work dirs on the
  *      tmpfs: the guest may write anywhere, the host's files never change;
@@ -56,7 +56,7 @@
 #include "fsutil.h"
 #include "proc.h"
 #include "strbuf.h"
-#include "vmjob.h"
+#include "vm/vmjob.h"
 
 #define SHARE "/run/tcpconform"
 #define EXIT_PORT 0xf4
