@@ -39,7 +39,7 @@
 }
 
 %code provides {
-/* Parse text (len bytes, not necessarily NUL-terminated); see script.h. */
+/* Parse text (len bytes, not necessarily NUL-terminated); see load.h. */
 int tc_parse_text(const char *path, const char *text, size_t len,
 		  const struct tc_define *defines, int n_defines,
 		  struct tc_script **out, struct tc_error *err);
