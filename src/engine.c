@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
 #include <sys/wait.h>
@@ -183,12 +184,21 @@ static int fail_at(struct engine *e, struct tc_error *err,
 static void go_realtime(struct engine *e)
 {
 	struct sched_param sp = { .sched_priority = e->cfg->realtime };
+	int fd = e->cfg->priority_fd, err;
 
 	if (e->cfg->realtime <= 0)
 		return;
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 && e->cfg->verbose)
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0)
+		return;
+	err = errno;
+	/* In the run's own user namespace: the runner's side sets it. */
+	if (fd >= 0 && send(fd, "p", 1, MSG_NOSIGNAL) == 1) {
+		while (recv(fd, &err, sizeof(err), 0) < 0 && errno == EINTR)
+			;
+	}
+	if (err && e->cfg->verbose)
 		tc_notice(TC_NOTE, NULL, 0, NULL, "running without SCHED_FIFO: %s",
-			  strerror(errno));
+			  strerror(err));
 }
 
 /* ---- shell commands ------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,8 +21,12 @@ void tc_proc_die_with_parent(pid_t parent, int code)
 void tc_proc_ordinary_priority(void)
 {
 	struct sched_param sp = { .sched_priority = 0 };
+	struct rlimit none = { 0, 0 };
 
 	sched_setscheduler(0, SCHED_OTHER, &sp);
+	/* Nor may the command take one back (chrt) by a user's
+	 * RLIMIT_RTPRIO. */
+	setrlimit(RLIMIT_RTPRIO, &none);
 }
 
 static void move_fd(int from, int to)

@@ -21,7 +21,7 @@ enum tc_proc_flag {
 	/* SIGKILL when the parent dies (PR_SET_PDEATHSIG); a child whose
 	 * parent is already gone when that is set exits 127. */
 	TC_PROC_DIE_WITH_PARENT = 1 << 0,
-	TC_PROC_ORDINARY = 1 << 1,	/* SCHED_OTHER, priority 0 */
+	TC_PROC_ORDINARY = 1 << 1,	/* SCHED_OTHER, priority 0, RLIMIT_RTPRIO 0 */
 	TC_PROC_OWN_GROUP = 1 << 2,	/* setpgid(0, 0) */
 	TC_PROC_OWN_SESSION = 1 << 3,	/* setsid() */
 };
@@ -42,7 +42,8 @@ pid_t tc_proc_fork(const struct tc_proc_opts *o);
  * our parent, it died before that was set: _exit(code). */
 void tc_proc_die_with_parent(pid_t parent, int code);
 
-/* Back to SCHED_OTHER: for a child of the realtime engine before exec. */
+/* Back to SCHED_OTHER, with no RLIMIT_RTPRIO to take SCHED_FIFO back:
+ * for a child of the realtime engine before exec. */
 void tc_proc_ordinary_priority(void);
 
 /* waitpid(pid, status, 0), retried on EINTR.  status may be NULL.
