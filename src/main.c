@@ -326,6 +326,20 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 	return -1;
 }
 
+/* An option of neither table: say so, with the nearest name of both. */
+static void unknown_option(const char *name)
+{
+	const char *names[sizeof(cli_opts) / sizeof(cli_opts[0])];
+	size_t n = 0;
+	char msg[512];
+
+	for (const struct cli_opt *o = cli_opts; o->name; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	tc_config_unknown(name, names, msg, sizeof(msg));
+	fprintf(stderr, "error: %s\n", msg);
+}
+
 static const struct cli_opt *find_cli_opt(const char *name, char short_name)
 {
 	for (const struct cli_opt *o = cli_opts; o->name; o++)
@@ -431,7 +445,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			}
 			takes = tc_config_takes_value(a + 2);
 			if (takes < 0) {
-				fprintf(stderr, "error: option '%s' unknown\n", a + 2);
+				unknown_option(a + 2);
 				return -1;
 			}
 			if (takes && !eq) {
