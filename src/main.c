@@ -49,7 +49,7 @@
 enum cli_id {
 	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_ATTRIBUTE_RUNS, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
-	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
+	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS, O_SLOW,
 	/* Options of the host only with --kernel: not passed to the guest. */
 	O_KERNEL, O_MODULES, O_ACCEL, O_VM_TIMEOUT, O_VM_MEMORY,
 };
@@ -90,6 +90,9 @@ static const struct cli_opt {
 	  "      ipv4, ipv4-mapped-ipv6 and ipv6 columns (or those of --ip-versions); a\n"
 	  "      *v4.pkt script skips ipv6, a *v6.pkt one runs only as ipv6, and one with\n"
 	  "      an --ip_version line only in that version" },
+	{ "slow", 0, NULL, true, O_SLOW,
+	  "also run the slow tier: directories named 'slow' below a directory given\n"
+	  "      (left out by default; naming one runs it either way)" },
 	{ "tap", 0, NULL, true, O_TAP,
 	  "write TAP version 13 on stdout (prove, kselftest KTAP); the summary goes to stderr" },
 	{ "junit", 0, "FILE", true, O_JUNIT,
@@ -135,7 +138,7 @@ struct cli {
 	int timeout_s, jobs, retries, late_retries, attribute_runs, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
-	bool ip_versions_given, variants;
+	bool ip_versions_given, variants, slow;
 	const char *profiles[MAX_PROFILES];
 	int n_profiles;
 	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
@@ -277,6 +280,9 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 		return set_ip_versions(cli, v);
 	case O_VARIANTS:
 		cli->variants = true;
+		return 0;
+	case O_SLOW:
+		cli->slow = true;
 		return 0;
 	case O_TAP:
 		cli->tap = true;
@@ -929,6 +935,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
+	suite.with_slow = cli.slow;
 	for (int i = 0; i < cli.n_inputs; i++) {
 		struct stat st;
 
