@@ -28,8 +28,10 @@
 #include "attrib.h"
 #include "baseline.h"
 #include "config.h"
+#include "dump.h"
 #include "error.h"
 #include "fsutil.h"
+#include "load.h"
 #include "phase.h"
 #include "profile.h"
 #include "report.h"
@@ -37,7 +39,7 @@
 #include "script.h"
 #include "sha256.h"
 #include "strbuf.h"
-#include "vm.h"
+#include "vm/vm.h"
 
 #define TC_VERSION "0.1"
 #define MAX_OPTS 128
@@ -108,7 +110,9 @@ static const struct cli_opt {
 	  "record each outcome and the kernel release in FILE (reasons are kept)" },
 	{ "list", 0, NULL, true, O_LIST,
 	  "print the runs (PROFILE SCRIPT) that would be made, and run nothing" },
-	{ "dump", 0, NULL, false, O_DUMP, "parse each script and print its model" },
+	{ "dump", 0, NULL, false, O_DUMP,
+	  "load each script as a run does (parse, check its system calls and option\n"
+	  "      lines) and print its model; run nothing" },
 	{ "kernel", 0, "IMAGE", false, O_KERNEL,
 	  "boot IMAGE (a bzImage) under QEMU and run the same command inside it, against\n"
 	  "      that kernel; reports and baselines land where they would here" },
@@ -148,7 +152,7 @@ static void print_error(const struct tc_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	fputs(sb.buf, stderr);
 	strbuf_release(&sb);
 }
@@ -512,12 +516,13 @@ static int worse(int a, int b)
 	return rank[a] >= rank[b] ? a : b;
 }
 
-/* --dump: parse and print each script's model; nothing runs. */
+/* --dump: load each script (as a run does, up to its option lines) and
+ * print its model; nothing runs. */
 static int dump(const struct cli *cli, const struct tc_suite *s)
 {
 	struct tc_config cfg;
 	struct tc_error err;
-	int status = TC_EXIT_PASS;
+	int status = TC_EXIT_PASS, rc;
 
 	tc_error_clear(&err);
 	tc_config_init(&cfg);
@@ -526,10 +531,13 @@ static int dump(const struct cli *cli, const struct tc_suite *s)
 	for (int i = 0; i < s->n_scripts; i++) {
 		struct tc_script *sc = NULL;
 		struct strbuf sb = STRBUF_INIT;
+		struct tc_config scfg;
 
 		tc_error_clear(&err);
-		if (tc_script_parse_file(s->scripts[i], cfg.defines, cfg.n_defines, &sc,
-					 &err) < 0) {
+		tc_config_init(&scfg);
+		rc = tc_script_load(s->scripts[i], cfg.defines, cfg.n_defines, &scfg, &sc, &err);
+		tc_config_release(&scfg);
+		if (rc < 0) {
 			print_error(&err);
 			status = worse(status, tc_error_exit_code(&err));
 			continue;
@@ -588,7 +596,7 @@ static void ui_done(void *arg, const struct tc_suite *s, struct tc_case *c)
 	 * A failure the baseline expects stays quiet (the reports have it). */
 	if (c->output.len && c->outcome != TC_OUT_SKIP && c->judgement != TC_BL_SAME) {
 		fprintf(stderr, "--- %s [%s]: %s\n", s->scripts[c->script],
-			s->columns[c->column].label, tc_report_label(c));
+			s->columns[c->column].label, tc_label_name(tc_case_label(c)));
 		fputs(c->output.buf, stderr);
 		fflush(stderr);
 	}
