@@ -200,7 +200,12 @@ int tc_conn_inbound(struct tc_conn *c, const struct tc_packet *p, bool ts_ecr_sc
 		}
 		c->listener = false;
 		tc_map_learn_remote(&c->map, p->seq_start);
-	} else if ((p->flags & (TC_TH_SYN | TC_TH_ACK)) == (TC_TH_SYN | TC_TH_ACK)) {
+	} else if ((p->flags & (TC_TH_SYN | TC_TH_ACK)) == (TC_TH_SYN | TC_TH_ACK) &&
+		   !c->map.remote_known) {
+		/* The SYN-ACK of an active open fixes the remote's ISN, as
+		 * packetdrill learns it in SYN_SENT only: a SYN-ACK sent into
+		 * a connection that has one (a probe in ESTABLISHED) keeps
+		 * the numbers the script has used so far. */
 		tc_map_learn_remote(&c->map, p->seq_start);
 	}
 

@@ -316,6 +316,19 @@ static int compare_options(const struct tc_conn_map *m, const struct tc_packet *
 	return bad || ts_off;
 }
 
+/* A kernel segment's seq in script space.  A RST+ACK with seq 0 answers a
+ * segment without ACK (RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+ * <CTL=RST,ACK>): the 0 is literal, not an offset from the ISN, so it is
+ * shown and compared as 0, as before the ISN is known. */
+static uint32_t live_seq(const struct tc_conn_map *m, const struct tc_segment *seg)
+{
+	bool syn = seg->flags & TC_TH_SYN;
+
+	if ((seg->flags & (TC_TH_RST | TC_TH_ACK)) == (TC_TH_RST | TC_TH_ACK) && !seg->seq)
+		return 0;
+	return tc_map_out_seq(m, syn, seg->seq);
+}
+
 /* A kernel segment's ack field in script space: mapped only when the ACK
  * flag is set (a RST without ACK carries a raw 0, compared as such), as
  * packetdrill does. */
@@ -568,8 +581,8 @@ int tc_verify_segment(const struct tc_conn_map *m, const struct tc_packet *exp,
 		tc_map_learn_local(&learnt, exp->seq_start, act->seq);
 		m = &learnt;
 	}
-	if (tc_map_out_seq(m, syn, act->seq) != exp->seq_start)
-		return mismatch_u(mm, "seq", exp->seq_start, tc_map_out_seq(m, syn, act->seq));
+	if (live_seq(m, act) != exp->seq_start)
+		return mismatch_u(mm, "seq", exp->seq_start, live_seq(m, act));
 	if (live_ack(m, act) != exp_ack)
 		return mismatch_u(mm, "ack", exp_ack, live_ack(m, act));
 	if (act->payload_len != exp->payload_len)
@@ -610,7 +623,6 @@ void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 {
 	struct tc_packet p;
 	struct tc_error err;
-	bool syn = seg->flags & TC_TH_SYN;
 
 	if (tc_segment_to_packet(seg, &p, &err) < 0) {
 		strbuf_addf(out, "(%s)", err.msg);
@@ -620,7 +632,7 @@ void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 		tc_packet_format(&p, out);
 		return;
 	}
-	p.seq_start = tc_map_out_seq(m, syn, seg->seq);
+	p.seq_start = live_seq(m, seg);
 	p.seq_end = p.seq_start + seg->payload_len;
 	p.ack = live_ack(m, seg);
 	map_live_options(m, p.options, p.n_options);

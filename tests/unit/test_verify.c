@@ -320,6 +320,33 @@ static void test_verify__ack_field_without_ack_flag_is_raw(void)
 	CHECK_STR(mm.actual, "7");
 }
 
+static void test_verify__rst_ack_with_seq_zero_is_raw(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_RST | TC_TH_ACK, 0, 0, 1);
+	struct tc_segment s = seg(TC_TH_RST | TC_TH_ACK, 0, 0, 5001);
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
+	struct tc_mismatch mm;
+
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 5000);
+	tc_map_learn_local(&m, 0, 1000);
+	/* The RST answering a SYN on a known connection: seq 0 on the
+	 * wire, not the kernel's ISN + 0, matches the script's 0. */
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	/* Any other seq is an offset from the ISN as usual. */
+	s.seq = 1000;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	s.seq = 7;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "seq");
+	/* A plain RST keeps the mapping. */
+	p = pkt(TC_TH_RST, 0, 0, 0);
+	s = seg(TC_TH_RST, 0, 0, 0);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "seq");
+}
+
 static void test_verify__synack_matches_and_learns_isn(void)
 {
 	struct tc_conn_map m;
@@ -600,6 +627,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__protocol_named),
 	TAP_TEST(test_verify__encapsulation),
 	TAP_TEST(test_verify__ack_field_without_ack_flag_is_raw),
+	TAP_TEST(test_verify__rst_ack_with_seq_zero_is_raw),
 	TAP_TEST(test_verify__isn_learned_once),
 	TAP_TEST(test_verify__wrong_ack),
 	TAP_TEST(test_verify__wrong_flags_before_seq),
