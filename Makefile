@@ -251,7 +251,7 @@ uninstall: uninstall-packetdrill-link
 	$(Q)if [ -d "$(DESTDIR)$(DATADIR)" ]; then \
 		find "$(DESTDIR)$(DATADIR)" -depth -type d -empty -delete; fi
 
-# packetdrill's name for the drop-in (README, "In place of packetdrill"):
+# packetdrill's name for the drop-in (doc/language.md, "In place of packetdrill"):
 # made only where there is no packetdrill, or our own link already.
 PD_LINK = $(DESTDIR)$(BINDIR)/packetdrill
 

@@ -855,7 +855,7 @@ static int run_in_vm(const struct cli *cli, int argc, char **orig_argv)
 }
 
 /* Under TCG (set by our init in a --kernel guest) events run late by
- * several milliseconds (README, "Timing under TCG"): the tolerance is
+ * several milliseconds (doc/kernel-image.md, "Timing under TCG"): the tolerance is
  * raised unless the command line sets it, and the reports say so. */
 #define TCG_TOLERANCE_USECS "25000"
 
