@@ -89,6 +89,9 @@ struct tc_config {
 	 * the runner's, which renames it into place; the engine writes
 	 * through a dup of it), or -1. */
 	int pcap_fd;
+	/* Where the engine, in a user namespace of its own, asks for its
+	 * SCHED_FIFO priority (the run's reaper, outside it answers), or -1. */
+	int priority_fd;
 
 	struct tc_define defines[TC_MAX_DEFINES];
 	int n_defines;

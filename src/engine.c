@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
 #include <sys/prctl.h>
@@ -279,18 +281,31 @@ static int fail_at(struct engine *e, struct tc_error *err,
 static void go_realtime(struct engine *e)
 {
 	struct sched_param sp = { .sched_priority = e->cfg->realtime };
+	int fd = e->cfg->priority_fd, err;
 
 	if (e->cfg->realtime <= 0)
 		return;
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0 && e->cfg->verbose)
-		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(errno));
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0)
+		return;
+	err = errno;
+	/* In the run's own user namespace: the runner's side sets it. */
+	if (fd >= 0 && send(fd, "p", 1, MSG_NOSIGNAL) == 1) {
+		while (recv(fd, &err, sizeof(err), 0) < 0 && errno == EINTR)
+			;
+	}
+	if (err && e->cfg->verbose)
+		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(err));
 }
 
 void tc_ordinary_priority(void)
 {
 	struct sched_param sp = { .sched_priority = 0 };
+	struct rlimit none = { 0, 0 };
 
 	sched_setscheduler(0, SCHED_OTHER, &sp);
+	/* Nor may the command take one back (chrt) by a user's
+	 * RLIMIT_RTPRIO. */
+	setrlimit(RLIMIT_RTPRIO, &none);
 }
 
 /* ---- shell commands ------------------------------------------------- */

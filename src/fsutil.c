@@ -406,10 +406,50 @@ static void outfile_release(struct tc_outfile *of)
 	of->tmp = of->name = NULL;
 }
 
+/*
+ * Whether the entry st in directory dirfd was put there by this user or
+ * root, as the kernel's protected_symlinks and protected_fifos judge it: the
+ * directory is theirs and nobody else may write it, or it is sticky and
+ * the entry is this user's own.
+ */
+static bool entry_is_ours(int dirfd, const struct stat *st)
+{
+	struct stat d;
+	uid_t me = geteuid();
+
+	if (fstat(dirfd, &d) < 0)
+		return false;
+	if ((d.st_uid == me || d.st_uid == 0) && !(d.st_mode & (S_IWGRP | S_IWOTH)))
+		return true;
+	return (d.st_mode & S_ISVTX) && st->st_uid == me;
+}
+
+/* Write straight into the existing name of dirfd (a symlink, a FIFO, a
+ * character device: /dev/stdout, a shell's >(...)); -1 when that is not
+ * something to write a report into (a block device, a directory). */
+static int outfile_open_direct(struct tc_outfile *of)
+{
+	struct stat st;
+	int fd = openat(of->dirfd, of->name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || S_ISBLK(st.st_mode) || S_ISDIR(st.st_mode) ||
+	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) || !(of->f = fdopen(fd, "w"))) {
+		int e = errno && !S_ISBLK(st.st_mode) ? errno : EINVAL;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 int tc_outfile_open(struct tc_outfile *of, const char *path)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	struct stat st;
+	bool exists;
 	int fd, e;
 
 	of->f = NULL;
@@ -417,11 +457,24 @@ int tc_outfile_open(struct tc_outfile *of, const char *path)
 	of->dirfd = open_parent(path, &of->name);
 	if (of->dirfd < 0)
 		return -1;
-	if (fstatat(of->dirfd, of->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	exists = fstatat(of->dirfd, of->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
 		outfile_release(of);
 		errno = EISDIR;
 		return -1;
+	}
+	/* A symlink or a special file that the user or root put there is
+	 * where the user means the report to go; renaming over it would
+	 * destroy it (/dev/stdout).  One someone else may have planted is
+	 * replaced, never written through. */
+	if (exists && !S_ISREG(st.st_mode) && entry_is_ours(of->dirfd, &st)) {
+		if (outfile_open_direct(of) < 0) {
+			e = errno;
+			outfile_release(of);
+			errno = e;
+			return -1;
+		}
+		return 0;
 	}
 	fd = tc_tmp_create(of->dirfd, &tmp);
 	if (fd >= 0 && !(of->f = fdopen(fd, "w"))) {
@@ -449,10 +502,15 @@ int tc_outfile_commit(struct tc_outfile *of)
 	bad |= fclose(of->f);
 	if (bad) {
 		e = errno ? errno : EIO;
-		unlinkat(of->dirfd, of->tmp, 0);
+		if (of->tmp)
+			unlinkat(of->dirfd, of->tmp, 0);
 		outfile_release(of);
 		errno = e;
 		return -1;
+	}
+	if (!of->tmp) {		/* written in place */
+		outfile_release(of);
+		return 0;
 	}
 	if (renameat(of->dirfd, of->tmp, of->dirfd, of->name) < 0) {
 		e = errno;
@@ -470,7 +528,8 @@ void tc_outfile_abort(struct tc_outfile *of)
 	if (!of->f)
 		return;
 	fclose(of->f);
-	unlinkat(of->dirfd, of->tmp, 0);
+	if (of->tmp)
+		unlinkat(of->dirfd, of->tmp, 0);
 	outfile_release(of);
 }
 

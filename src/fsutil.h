@@ -84,12 +84,15 @@ int tc_tmp_create(int dirfd, struct strbuf *name);
 struct tc_outfile {
 	FILE *f;		/* write here */
 	int dirfd;
-	char *tmp;		/* the temporary's name in dirfd */
+	char *tmp;		/* the temporary's name in dirfd; NULL: written in place */
 	char *name;		/* the target's last component */
 };
 #define TC_OUTFILE_INIT { NULL, -1, NULL, NULL }
 
-/* Open a temporary for path; fails with EISDIR if path is a directory. */
+/* Open a temporary for path; fails with EISDIR if path is a directory.
+ * A symlink or special file at path (/dev/stdout, a FIFO) that the user or
+ * root put there (its directory is theirs alone, or sticky and the entry
+ * theirs) is written straight into instead; a planted one is replaced. */
 int tc_outfile_open(struct tc_outfile *of, const char *path);
 /* Close and rename into place; on failure the temporary is removed.
  * Either way of is released. */

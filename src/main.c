@@ -1036,6 +1036,7 @@ int main(int argc, char **argv)
 	ro.pcap_dir = cli.pcap_dir ? pcap_dir.buf : NULL;
 	ro.pcap_on_fail = cli.pcap_on_fail;
 	ro.stream = !cli.suite;
+	ro.in_guest = suite.accel[0] != '\0';
 	ro.variants = cli.variants;
 	ro.on_start = ui_start;
 	ro.on_output = ui_output;

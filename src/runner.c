@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -168,6 +169,33 @@ static bool is_pkt(const char *name)
 
 #define MAX_DEPTH 64
 
+/*
+ * A script is code: its commands run as root of the run.  A directory
+ * search takes only scripts that the user running tcpconform or root owns
+ * and that no other user may write, so that nobody else's file runs by
+ * being found.  A script named on the command line is the user's choice
+ * and is not checked.  Returns 0, or -1 with err.
+ */
+static int trusted(const char *path, struct tc_error *err)
+{
+	struct stat st;
+	uid_t me = geteuid();
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;	/* reading it says what is wrong */
+	if (st.st_uid != me && st.st_uid != 0)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "refusing '%s': it belongs to uid %u, neither you nor root "
+				    "(a script is code: name it on the command line to run it)",
+				    path, (unsigned)st.st_uid);
+	if (st.st_mode & S_IWOTH)
+		return tc_error_set(err, TC_ERR_SCRIPT,
+				    "refusing '%s': any user may write it "
+				    "(a script is code: name it on the command line to run it)",
+				    path);
+	return 0;
+}
+
 /* Append dir's *.pkt files and, in turn, its subdirectories' to s, each
  * level in byte order.  A *.pkt that is not a regular file (a FIFO, a
  * dangling link) is added too: reading it says what is wrong.  Returns 0,
@@ -217,7 +245,7 @@ static int walk(struct tc_suite *s, const char *dir, int depth, struct tc_error 
 		else if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
 			ret = walk(s, p.buf, depth + 1, err);
 		else if (is_pkt(names[i]))
-			ret = add_script(s, p.buf, err);
+			ret = trusted(p.buf, err) < 0 ? -1 : add_script(s, p.buf, err);
 		strbuf_release(&p);
 		free(names[i]);
 	}
@@ -648,10 +676,166 @@ static void start_guard(void)
  */
 #define NO_PID_NAMESPACE 125	/* the namespace's init could not set up */
 
-static bool enter_pid_namespace(void)
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * In the run's mount namespace every mount is made read-only, so that a
+ * script's commands, root there, cannot change the host's files, root's
+ * own included, but where any user may write: /tmp, /var/tmp, /dev/shm
+ * and $TMPDIR (bound onto themselves first, so that they are mounts of
+ * their own, then left writable; there the commands have the user's
+ * rights, no more).  /proc stays writable for the sysctls of the run's
+ * namespaces.  The pcap file and the output pipes are descriptors opened
+ * before.  On a kernel without mount_setattr (before 5.12) the files stay
+ * as they are.
+ */
+static void host_files_read_only(void)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+	const char *keep[] = { "/tmp", "/var/tmp", "/dev/shm", getenv("TMPDIR") };
+	bool bound[sizeof(keep) / sizeof(keep[0])] = { false };
+	size_t n = sizeof(keep) / sizeof(keep[0]);
+
+	for (size_t i = 0; i < n; i++)
+		bound[i] = keep[i] && *keep[i] == '/' && strcmp(keep[i], "/") &&
+			   mount(keep[i], keep[i], NULL, MS_BIND | MS_REC, NULL) == 0;
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return;
+	mount_setattr(AT_FDCWD, "/proc", 0, &rw, sizeof(rw));
+	for (size_t i = 0; i < n; i++)
+		if (bound[i])
+			mount_setattr(AT_FDCWD, keep[i], 0, &rw, sizeof(rw));
+}
+
+/*
+ * Put the process that runs the script in a user namespace of its own,
+ * where it is root: uid and gid 0 inside are its own outside, and nothing
+ * else is mapped.  A mount namespace of its own comes with it, so that a
+ * script's commands may mount what they like there.  The network
+ * namespaces the engine makes next belong to it, so a script's commands
+ * have root's powers over those and none over anything of the host's:
+ * entering the host's network namespace (the reaper's, or the engine's
+ * descriptor of it), loading a module, a sysctl outside the run's
+ * namespaces, signalling another run's processes are all refused.
+ *
+ * Where the kernel has no user namespaces or refuses one (a container's
+ * seccomp policy, user.max_user_namespaces), the run goes on in the
+ * namespaces it has: returns false then.
+ */
+static bool enter_user_namespace(void)
+{
+	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+	char map[32];
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return false;
+	/* A credential change may clear the death signal: set it again. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Without these maps the process has no uid inside and cannot go on
+	 * as root there: leave, as a run that could not start. */
+	snprintf(map, sizeof(map), "0 %u 1\n", uid);
+	if (write_file("/proc/self/setgroups", "deny") < 0 ||
+	    write_file("/proc/self/uid_map", map) < 0)
+		_exit(TC_EXIT_ENV);
+	snprintf(map, sizeof(map), "0 %u 1\n", gid);
+	if (write_file("/proc/self/gid_map", map) < 0)
+		_exit(TC_EXIT_ENV);
+	host_files_read_only();
+	return true;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * PID 1's work until the run (eng) ends: reap whatever the script leaves
+ * orphaned, and answer the engine's one question.  SCHED_FIFO needs
+ * CAP_SYS_NICE on the host, which no process in a user namespace has, so
+ * the engine, once in its own, asks here: a message on prio_fd, and this
+ * process (still in the runner's user namespace) gives the engine's main
+ * thread the run's priority, and answers with 0 or an errno.  Nothing else
+ * can be asked: any message means the same.  Never returns.
+ */
+static _Noreturn void pid1_reap(pid_t eng, int prio_fd, int priority)
+{
+	struct sigaction sa;
+	int status = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;	/* no SA_RESTART: recv() returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	for (;;) {
+		pid_t w = waitpid(-1, &status, prio_fd >= 0 ? WNOHANG : 0);
+		char req;
+
+		if (w == eng)
+			break;
+		if (w > 0)
+			continue;
+		if (w < 0 && errno != EINTR && errno != ECHILD)
+			_exit(TC_EXIT_CRASH);
+		if (prio_fd < 0)
+			continue;
+		ssize_t n = recv(prio_fd, &req, 1, 0);
+
+		if (n == 1) {
+			struct sched_param sp = { .sched_priority = priority };
+			int e = sched_setscheduler(eng, SCHED_FIFO, &sp) < 0 ? errno : 0;
+
+			send(prio_fd, &e, sizeof(e), MSG_NOSIGNAL);
+		} else if (n == 0 || errno != EINTR) {
+			close(prio_fd);
+			prio_fd = -1;
+		}
+	}
+	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/*
+ * Put the rest of this run in a PID namespace of its own, with a private
+ * mount namespace and its own /proc, and then in a user namespace of its
+ * own (enter_user_namespace) unless user_ns is false (a --kernel guest,
+ * where the VM is the sandbox).  Returns in the process that goes on to run
+ * the script (PID 2 there); the processes above it only wait and pass its
+ * exit status up, and never return.
+ *
+ * PID 1 of the namespace is a small reaper: when it ends, the kernel kills
+ * every process left in the namespace, so nothing a script starts (a
+ * backtick `setsid cmd &` included) outlives the run, whatever its process
+ * group.  The script runs as PID 2, not 1, so that its commands can signal
+ * it ($PPID) as they could before: the kernel shields a namespace's init
+ * from its own processes.  /proc is mounted anew so that it shows this
+ * namespace's PIDs (the engine reads its threads' states there), inside a
+ * mount namespace whose mounts do not propagate back to the host.  The
+ * reaper stays in the runner's user namespace; a script's commands have no
+ * power over it.
+ *
+ * Where namespaces cannot be made or /proc not mounted (no privilege),
+ * nothing has run yet and the run goes on as before, in the runner's
+ * namespaces; returns false then.  cfg->priority_fd is set when the
+ * reaper can be asked for the run's priority.
+ */
+#define NO_PID_NAMESPACE 125	/* the namespace's init could not set up */
+
+static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 {
 	pid_t init, eng;
-	int status = 0;
+	int status = 0, sv[2] = { -1, -1 };
 	char id[32];
 
 	/* A name unique on the machine, for the run's own files (nstat's
@@ -681,25 +865,43 @@ static bool enter_pid_namespace(void)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
+	if (cfg->realtime > 0 &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		sv[0] = sv[1] = -1;
 	eng = fork();
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
 	if (eng == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (sv[0] >= 0)
+			close(sv[0]);
+		if (user_ns && enter_user_namespace() && sv[1] >= 0)
+			cfg->priority_fd = sv[1];
+		else if (sv[1] >= 0)
+			close(sv[1]);
 		return true;
 	}
-	/* Reap whatever the script leaves orphaned until the run ends; the
-	 * run's status, a signal as 128 + its number, is ours. */
-	for (;;) {
-		pid_t w = waitpid(-1, &status, 0);
-
-		if (w == eng)
-			break;
-		if (w < 0 && errno != EINTR)
-			_exit(TC_EXIT_CRASH);
-	}
-	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+	if (sv[1] >= 0)
+		close(sv[1]);
+	/* The run's status, a signal as 128 + its number, is ours. */
+	pid1_reap(eng, sv[0], cfg->realtime);
 }
+
+/* LeakSanitizer never sees a process that leaves with _exit(): a run's
+ * child asks it to look before it goes, in sanitizer builds. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TC_LEAK_CHECK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TC_LEAK_CHECK 1
+#endif
+#endif
+#ifdef TC_LEAK_CHECK
+#include <sanitizer/lsan_interface.h>
+#define leak_check() __lsan_do_leak_check()
+#else
+#define leak_check() ((void)0)
+#endif
 
 /* The child: run one case and exit with its code.  Never returns. */
 static void child(struct run *r, const struct tc_case *c, const struct tc_config *ccfg,
@@ -732,10 +934,11 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	close(out_w);
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
-	enter_pid_namespace();
+	enter_pid_namespace(&cfg, !r->o->in_guest);
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
 		fflush(NULL);
+		leak_check();
 		_exit(TC_EXIT_PASS);
 	}
 	if (!err.file)
@@ -743,7 +946,9 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	tc_report_format_error(&sb, &err);
 	put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
 	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
 	fflush(NULL);
+	leak_check();
 	_exit(tc_error_exit_code(&err));
 }
 

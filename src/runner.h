@@ -171,6 +171,9 @@ struct tc_run_opts {
 	/* Single-run compatibility: the child's stdout stays ours and its
 	 * stderr is handed to on_output as it comes. */
 	bool stream;
+	/* In a --kernel guest the VM is the sandbox: runs stay in the
+	 * guest's user namespace, where a script may load modules. */
+	bool in_guest;
 
 	void (*on_start)(void *arg, const struct tc_suite *s, const struct tc_case *c);
 	void (*on_output)(void *arg, const struct tc_case *c, const char *buf, size_t len);
