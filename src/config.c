@@ -131,6 +131,63 @@ static const struct opt *find(const char *name)
 	return NULL;
 }
 
+/* packetdrill's options that tcpconform leaves out, and why. */
+static const struct {
+	const char *name, *why;
+} unsupported[] = {
+#define WIRE "packetdrill's two-machine wire mode; tcpconform runs the kernel under test on " \
+	"this machine, in network namespaces of its own, or in a --kernel guest"
+	{ "wire_client", WIRE },
+	{ "wire_server", WIRE },
+	{ "wire_server_ip", WIRE },
+	{ "wire_server_at", WIRE },
+	{ "wire_server_port", WIRE },
+	{ "wire_client_dev", WIRE },
+	{ "wire_server_dev", WIRE },
+#undef WIRE
+#define SO "packetdrill's user-space stack in a shared object; tcpconform tests the kernel's own TCP"
+	{ "so_filename", SO },
+	{ "so_flags", SO },
+#undef SO
+#define CODE "%{ }% blocks always run with python3 over the socket's TCP_INFO (tcpi_* names)"
+	{ "code_command", CODE },
+	{ "code_format", CODE },
+	{ "code_sockopt", CODE },
+#undef CODE
+	{ "is_anyip", "the local address is always the interface's own (no any-IP route)" },
+	{ "psp_udp_port", "PSP encapsulation is not implemented" },
+};
+
+void tc_config_unknown(const char *name, const char *const *more, char *buf, size_t size)
+{
+	const char *best = NULL;
+	int best_d = TC_NEAR_EDITS + 1;
+
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		if (!strcmp(name, unsupported[i].name)) {
+			snprintf(buf, size, "option '%s' is not supported: %s", name,
+				 unsupported[i].why);
+			return;
+		}
+	}
+	for (const struct opt *o = options; o->name; o++) {
+		int d = tc_edits(name, o->name);
+
+		if (d < best_d)
+			best_d = d, best = o->name;
+	}
+	for (; more && *more; more++) {
+		int d = tc_edits(name, *more);
+
+		if (d < best_d)
+			best_d = d, best = *more;
+	}
+	if (best)
+		snprintf(buf, size, "option '%s' unknown (did you mean '%s'?)", name, best);
+	else
+		snprintf(buf, size, "option '%s' unknown", name);
+}
+
 int tc_config_takes_value(const char *name)
 {
 	const struct opt *o = find(name);
@@ -308,8 +365,12 @@ int tc_config_set(struct tc_config *cfg, const char *name, const char *value,
 	char *field;
 	int64_t n;
 
-	if (!o)
-		return tc_error_set(err, TC_ERR_SCRIPT, "option '%s' unknown", name);
+	if (!o) {
+		char msg[256];
+
+		tc_config_unknown(name, NULL, msg, sizeof(msg));
+		return tc_error_set(err, TC_ERR_SCRIPT, "%s", msg);
+	}
 	field = (char *)cfg + o->offset;
 	if (o->type == OPT_FLAG || o->type == OPT_IGNORED_FLAG) {
 		if (value)

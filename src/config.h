@@ -131,6 +131,15 @@ int tc_config_finalize(struct tc_config *cfg, const char *path,
  * Returns -1 unknown, 0 flag, 1 takes a value. */
 int tc_config_takes_value(const char *name);
 
+/*
+ * The message for an option name (without "--") that is not one:
+ * "option 'X' is not supported: WHY" for packetdrill's options that
+ * tcpconform leaves out, else "option 'X' unknown", with "(did you mean
+ * 'Y'?)" when one name of this table or of more (NULL-terminated, or NULL)
+ * is within two edits of it.
+ */
+void tc_config_unknown(const char *name, const char *const *more, char *buf, size_t size);
+
 /* Append the options' help text, one line each. */
 struct strbuf;
 void tc_config_help(struct strbuf *out);

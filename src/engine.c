@@ -64,6 +64,9 @@ struct blocking {
 	int64_t end_ns;			/* when it returned */
 	int64_t waited_ns;		/* of the call, time its thread was
 					 * runnable but had no CPU; -1 unknown */
+	int64_t stall_ns;		/* of the call, time some task on the
+					 * machine had no CPU; -1 unknown */
+	int64_t start_ns;		/* when its thread took it up */
 };
 
 struct engine {
@@ -511,6 +514,34 @@ static int64_t run_delay_ns(void)
 	return (int64_t)wait;
 }
 
+/*
+ * The machine's CPU pressure so far: how long, in all, at least one task
+ * was runnable without a CPU ("some total" of /proc/pressure/cpu, in
+ * microseconds, as nanoseconds), or -1 where the kernel has no PSI.  A
+ * call can return late because the kernel's own work for it (the softirq
+ * that takes the injected segment, the wake-up) waited for a CPU, which
+ * the calling thread's run_delay does not show.
+ */
+static int64_t cpu_stall_ns(void)
+{
+	char buf[256], *p;
+	unsigned long long total;
+	int fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "total=");
+	if (strncmp(buf, "some ", 5) || !p || sscanf(p, "total=%llu", &total) != 1)
+		return -1;
+	return (int64_t)total * 1000;
+}
+
 static void *syscall_thread(void *arg)
 {
 	struct engine *e = arg;
@@ -522,20 +553,23 @@ static void *syscall_thread(void *arg)
 		if (e->quit)
 			break;
 		e->blk.tid = (pid_t)syscall(SYS_gettid);
+		e->blk.start_ns = now_ns();
 		pthread_mutex_unlock(&e->blk_lock);
 
 		struct tc_error err;
-		int64_t w0 = run_delay_ns(), w1, end;
+		int64_t w0 = run_delay_ns(), s0 = cpu_stall_ns(), w1, s1, end;
 		int rc;
 
 		tc_error_clear(&err);
 		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
 		end = now_ns();
 		w1 = run_delay_ns();
+		s1 = cpu_stall_ns();
 
 		pthread_mutex_lock(&e->blk_lock);
 		e->blk.end_ns = end;
 		e->blk.waited_ns = w0 >= 0 && w1 >= w0 ? w1 - w0 : -1;
+		e->blk.stall_ns = s0 >= 0 && s1 >= s0 ? s1 - s0 : -1;
 		e->blk.rc = rc;
 		e->blk.err = err;
 		e->blk.done = true;
@@ -594,7 +628,7 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 {
 	struct blocking *b = &e->blk;
 	const struct tc_event *ev = b->ev;
-	int64_t tol_ns = b->tol_us * 1000;
+	int64_t tol_ns = b->tol_us * 1000, over;
 
 	b->ev = NULL;
 	if (b->rc < 0) {
@@ -604,15 +638,24 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 		err->col = 0;
 		return -1;
 	}
-	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns) &&
-	    b->end_ns > b->due_end_ns + tol_ns && b->waited_ns >= 0 &&
-	    b->waited_ns >= b->end_ns - (b->due_end_ns + tol_ns))
+	over = b->end_ns - (b->due_end_ns + tol_ns);
+	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns) && over > 0 &&
+	    b->waited_ns >= over)
 		/* Late, and the call's thread waited at least that long for
 		 * a CPU: the machine's doing, not the kernel's TCP. */
 		return fail_at(e, err, ev, TC_ERR_LATE,
 			       "tcpconform was late: system call return due at %.6f sec, returned at %.6f sec while its thread waited %.3f ms for a CPU (tolerance %.6f sec); no verdict on the kernel",
 			       rel_s(e, b->due_end_ns), rel_s(e, b->end_ns),
 			       (double)b->waited_ns / 1e6, (double)b->tol_us / 1e6);
+	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns) && over > 0 &&
+	    b->stall_ns >= over)
+		/* Or the machine's CPUs were contended at least that long
+		 * while the call ran: the kernel's work for it may have
+		 * waited as well.  No verdict either way. */
+		return fail_at(e, err, ev, TC_ERR_LATE,
+			       "tcpconform was late: system call return due at %.6f sec, returned at %.6f sec while tasks of this machine waited %.3f ms for a CPU (CPU pressure; tolerance %.6f sec); no verdict on the kernel",
+			       rel_s(e, b->due_end_ns), rel_s(e, b->end_ns),
+			       (double)b->stall_ns / 1e6, (double)b->tol_us / 1e6);
 	if (tc_time_check(b->end_ns, b->due_end_ns, b->due_end_ns, tol_ns))
 		return fail_at(e, err, ev, TC_ERR_VERIFY,
 			       "timing error: expected system call return at %.6f sec but happened at %.6f sec; tolerance %.6f sec",
@@ -813,10 +856,20 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		 * line counts from when the previous event finished. */
 		.event_usecs = (due - e->start_ns) / 1000,
 	};
-	int64_t ts, frag_ts;
+	int64_t ts, frag_ts, late_at = due_end + tol, sampled_at = 0, stall0 = -1;
 	int rc, n_frags = 1;
 
-	rc = next_segment(e, deadline, &seg, &ts, err);
+	/* Wait first until the line is overdue; if it is, note the machine's
+	 * CPU pressure from then, to tell a segment the kernel sent late
+	 * from one whose sending waited for a CPU (below). */
+	rc = ev->time_type == TC_TIME_ANY ? 0 : next_segment(e, late_at, &seg, &ts, err);
+	if (rc == 0) {
+		if (ev->time_type != TC_TIME_ANY) {
+			sampled_at = now_ns();
+			stall0 = cpu_stall_ns();
+		}
+		rc = next_segment(e, deadline, &seg, &ts, err);
+	}
 	if (rc < 0)
 		return fail_at(e, err, ev, TC_ERR_ENV, "capture failed: %s", err->msg);
 	if (rc == 0) {
@@ -883,7 +936,17 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 	ts = tc_seen_time(ts, e->prev_start_ns, e->prev_live_ns);
 	if (ev->time_type != TC_TIME_ANY) {
 		int c = tc_time_check(ts, due, due_end, tol);
+		int64_t stall1 = stall0 >= 0 ? cpu_stall_ns() : -1;
 
+		if (c > 0 && stall0 >= 0 && stall1 >= stall0 && ts > sampled_at &&
+		    stall1 - stall0 >= ts - sampled_at)
+			/* Late, and from when it was overdue to when it came
+			 * the machine's tasks waited that long for a CPU: the
+			 * kernel's sending may have waited too.  No verdict. */
+			return fail_at(e, err, ev, TC_ERR_LATE,
+				       "tcpconform was late: outbound packet due at %.6f sec came at %.6f sec while tasks of this machine waited %.3f ms for a CPU (CPU pressure; tolerance %.6f sec); no verdict on the kernel",
+				       rel_s(e, due_end), rel_s(e, ts),
+				       (double)(stall1 - stall0) / 1e6, (double)tol_us / 1e6);
 		if (c) {
 			if (due == due_end)
 				fail_at(e, err, ev, TC_ERR_VERIFY,
@@ -1304,7 +1367,6 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 					     e->cfg->tolerance_percent,
 					     end_script - script_us);
 	}
-	(void)due;
 	e->blk.ev = ev;
 	e->blk.done = false;
 	e->blk.tid = 0;
@@ -1324,6 +1386,21 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		if (done || (tid && thread_sleeping(tid)))
 			break;
 		usleep(20);
+	}
+	/* The syscall thread took the call up late (it had no CPU): the
+	 * events after it would be timed from then, so this run gives no
+	 * verdict. */
+	{
+		int64_t began, tol_ns = e->cfg->tolerance_usecs * 1000;
+
+		pthread_mutex_lock(&e->blk_lock);
+		began = e->blk.tid ? e->blk.start_ns : 0;
+		pthread_mutex_unlock(&e->blk_lock);
+		if (began > due + tol_ns)
+			return fail_at(e, err, ev, TC_ERR_LATE,
+				       "tcpconform was late: system call start due at %.6f sec, its thread began it at %.6f sec (%.3f ms late; tolerance %.6f sec); no verdict on the kernel",
+				       rel_s(e, due), rel_s(e, began), (double)(began - due) / 1e6,
+				       (double)tol_ns / 1e9);
 	}
 	return 0;
 }

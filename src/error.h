@@ -67,4 +67,10 @@ void tc_error_detail(struct tc_error *err, const char *fmt, ...)
 /* Map an error kind to the process exit code. */
 int tc_error_exit_code(const struct tc_error *err);
 
+/* For "did you mean": the edit (Levenshtein) distance of two names, or a
+ * large number past 63 characters.  A name within TC_NEAR_EDITS of a
+ * known one is offered. */
+int tc_edits(const char *a, const char *b);
+#define TC_NEAR_EDITS 2
+
 #endif

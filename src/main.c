@@ -47,7 +47,7 @@
 enum cli_id {
 	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_ATTRIBUTE_RUNS, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
-	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS,
+	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS, O_SLOW,
 	/* Options of the host only with --kernel: not passed to the guest. */
 	O_KERNEL, O_MODULES, O_ACCEL, O_VM_TIMEOUT, O_VM_MEMORY,
 };
@@ -89,6 +89,9 @@ static const struct cli_opt {
 	  "      ipv4, ipv4-mapped-ipv6 and ipv6 columns (or those of --ip-versions); a\n"
 	  "      *v4.pkt script skips ipv6, a *v6.pkt one runs only as ipv6, and one with\n"
 	  "      an --ip_version line only in that version" },
+	{ "slow", 0, NULL, true, O_SLOW,
+	  "also run the slow tier: directories named 'slow' below a directory given\n"
+	  "      (left out by default; naming one runs it either way)" },
 	{ "tap", 0, NULL, true, O_TAP,
 	  "write TAP version 13 on stdout (prove, kselftest KTAP); the summary goes to stderr" },
 	{ "junit", 0, "FILE", true, O_JUNIT,
@@ -132,7 +135,7 @@ struct cli {
 	int timeout_s, jobs, retries, late_retries, attribute_runs, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
-	bool ip_versions_given, variants;
+	bool ip_versions_given, variants, slow;
 	const char *profiles[MAX_PROFILES];
 	int n_profiles;
 	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
@@ -284,6 +287,9 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 	case O_VARIANTS:
 		cli->variants = true;
 		return 0;
+	case O_SLOW:
+		cli->slow = true;
+		return 0;
 	case O_TAP:
 		cli->tap = true;
 		return 0;
@@ -330,6 +336,20 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 		       bad_value(o->name, v, "megabytes from 128 to 65536");
 	}
 	return -1;
+}
+
+/* An option of neither table: say so, with the nearest name of both. */
+static void unknown_option(const char *name)
+{
+	const char *names[sizeof(cli_opts) / sizeof(cli_opts[0])];
+	size_t n = 0;
+	char msg[512];
+
+	for (const struct cli_opt *o = cli_opts; o->name; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	tc_config_unknown(name, names, msg, sizeof(msg));
+	fprintf(stderr, "error: %s\n", msg);
 }
 
 static const struct cli_opt *find_cli_opt(const char *name, char short_name)
@@ -439,7 +459,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			}
 			takes = tc_config_takes_value(a + 2);
 			if (takes < 0) {
-				fprintf(stderr, "error: option '%s' unknown\n", a + 2);
+				unknown_option(a + 2);
 				return -1;
 			}
 			if (takes && !eq) {
@@ -951,6 +971,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
+	suite.with_slow = cli.slow;
 	for (int i = 0; i < cli.n_inputs; i++) {
 		struct stat st;
 

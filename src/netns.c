@@ -356,6 +356,57 @@ static int addr_add(struct nl *nl, int ifindex, const char *dev,
 	return nl_talk(nl, nlh, NULL, NULL, what, err);
 }
 
+static void route_type_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE && nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*rtm)))
+		*(int *)data = rtm->rtm_type;
+}
+
+/*
+ * Wait until the kernel takes segments to the IPv6 address local as its
+ * own: until the address's local route is in place.  Even with
+ * IFA_F_NODAD, IPv6 puts that route in from a work item (addrconf's,
+ * queued once the link is up, behind the rtnl lock that every namespace
+ * being made on the machine takes), and until then a segment to the
+ * address is dropped with only Ip6InAddrErrors to show for it: at --jobs
+ * 8 under load, 3 runs in 80 never had the script's SYN answered.
+ * (IPv4's local route comes with the address, at once.)
+ */
+static int addr_wait_usable(struct nl *nl, const char *dev, const struct ip *local,
+			    struct tc_error *err)
+{
+	struct timespec t0, now, nap = { 0, 200000 };
+	char a[INET6_ADDRSTRLEN];
+
+	if (local->family != AF_INET6)
+		return 0;
+	inet_ntop(local->family, local->a, a, sizeof(a));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct nlmsghdr *nlh = nl_msg(nl, RTM_GETROUTE, 0);
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		struct tc_error ignored;
+		int type = -1;
+
+		rtm->rtm_family = AF_INET6;
+		rtm->rtm_dst_len = 128;
+		mnl_attr_put(nlh, RTA_DST, 16, local->a);
+		tc_error_clear(&ignored);
+		/* An error (no route yet) is an answer too: not yet. */
+		if (nl_talk(nl, nlh, route_type_cb, &type, "route", &ignored) == 0 &&
+		    type == RTN_LOCAL)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= TC_NETNS_UP_WAIT_S)
+			return tc_error_set(err, TC_ERR_ENV,
+					    "address '%s' on '%s' was not the kernel's own after %d s (no local route)",
+					    a, dev, TC_NETNS_UP_WAIT_S);
+		nanosleep(&nap, NULL);
+	}
+}
+
 /* A route to net/prefix over the device, through gw when it is given. */
 static int route_add(struct nl *nl, int ifindex, const char *dev,
 		     const struct ip *net, int prefix, const struct ip *gw,
@@ -611,7 +662,8 @@ static int configure(struct tc_netns *ns, const struct tc_netns_config *cfg,
 		     err) < 0)
 		return -1;
 	if (link_wait_up(test_nl, cfg->dev_name, err) < 0 ||
-	    link_wait_up(wire_nl, cfg->wire_name, err) < 0)
+	    link_wait_up(wire_nl, cfg->wire_name, err) < 0 ||
+	    addr_wait_usable(test_nl, cfg->dev_name, local, err) < 0)
 		return -1;
 	memcpy(ns->dev_mac, dev.mac, 6);
 	memcpy(ns->wire_mac, wire.mac, 6);

@@ -197,8 +197,9 @@ static int trusted(const char *path, struct tc_error *err)
 }
 
 /* Append dir's *.pkt files and, in turn, its subdirectories' to s, each
- * level in byte order.  A *.pkt that is not a regular file (a FIFO, a
- * dangling link) is added too: reading it says what is wrong.  Returns 0,
+ * level in byte order; a subdirectory named "slow" only with s->with_slow.
+ * A *.pkt that is not a regular file (a FIFO, a dangling link) is added
+ * too: reading it says what is wrong.  Returns 0,
  * or -1 with err: a directory (dir itself or one below it) that cannot be
  * read, one more than MAX_DEPTH levels down, a name with a control
  * character. */
@@ -242,9 +243,11 @@ static int walk(struct tc_suite *s, const char *dir, int depth, struct tc_error 
 		strbuf_addf(&p, "%s/%s", dir, names[i]);
 		if (ret < 0)
 			;
-		else if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
-			ret = walk(s, p.buf, depth + 1, err);
-		else if (is_pkt(names[i]))
+		else if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* The slow tier: left out unless asked for. */
+			if (s->with_slow || strcmp(names[i], "slow"))
+				ret = walk(s, p.buf, depth + 1, err);
+		} else if (is_pkt(names[i]))
 			ret = trusted(p.buf, err) < 0 ? -1 : add_script(s, p.buf, err);
 		strbuf_release(&p);
 		free(names[i]);

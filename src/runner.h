@@ -119,6 +119,10 @@ struct tc_case {
 struct tc_suite {
 	char **scripts;
 	int n_scripts;
+	/* Set before tc_suite_add_path: a directory named "slow" below a
+	 * directory given is searched too (the slow tier).  Naming a slow
+	 * directory or a script in it runs it either way. */
+	bool with_slow;
 	struct tc_profile **profiles;	/* borrowed */
 	int n_profiles;
 	struct tc_column *columns;

@@ -1988,9 +1988,23 @@ int tc_syscall_check(const struct tc_syscall *call, int line,
 	const struct call_spec *spec = find_call(call->name);
 	int n = call->n_args, v;
 
-	if (!spec)
+	if (!spec) {
+		const char *best = NULL;
+		int best_d = TC_NEAR_EDITS + 1;
+
+		for (const struct call_spec *c = calls; c->name; c++) {
+			int d = tc_edits(call->name, c->name);
+
+			if (d < best_d)
+				best_d = d, best = c->name;
+		}
+		if (best)
+			return tc_error_at(err, TC_ERR_SCRIPT, line, call->name_col,
+					   "unknown system call '%s' (did you mean '%s'?)",
+					   call->name, best);
 		return tc_error_at(err, TC_ERR_SCRIPT, line, call->name_col,
 				   "unknown system call '%s'", call->name);
+	}
 	if (n < spec->min_args || n > spec->max_args) {
 		if (spec->min_args == spec->max_args)
 			return tc_error_at(err, TC_ERR_SCRIPT, line, call->name_col,

@@ -85,21 +85,55 @@ static void test_fsutil__outfile_commit_and_abort(void)
 {
 	struct tc_outfile of = TC_OUTFILE_INIT;
 
+	/* A link in a directory anyone may write may have been planted:
+	 * replaced, never written through. */
+	CHECK(mkdir(at("shared"), 0777) == 0 && chmod(at("shared"), 0777) == 0);
 	put("victim3", "secret 3");
-	CHECK(symlink(at("victim3"), at("report")) == 0);
-	CHECK(tc_outfile_open(&of, at("report")) == 0);
+	CHECK(symlink(at("victim3"), at("shared/report")) == 0);
+	CHECK(tc_outfile_open(&of, at("shared/report")) == 0);
 	fputs("{}\n", of.f);
 	CHECK(tc_outfile_commit(&of) == 0);
 	CHECK_STR(get("victim3"), "secret 3");
-	CHECK_STR(get("report"), "{}\n");
-	CHECK(own_file("report"));
+	CHECK_STR(get("shared/report"), "{}\n");
+	CHECK(own_file("shared/report"));
 	/* Abort leaves the old file; a directory is refused at once. */
-	CHECK(tc_outfile_open(&of, at("report")) == 0);
+	CHECK(tc_outfile_open(&of, at("shared/report")) == 0);
 	fputs("half", of.f);
 	tc_outfile_abort(&of);
-	CHECK_STR(get("report"), "{}\n");
+	CHECK_STR(get("shared/report"), "{}\n");
 	CHECK(tc_outfile_open(&of, top) < 0 && errno == EISDIR);
-	CHECK_INT(temporaries("."), 0);
+	CHECK_INT(temporaries("shared"), 0);
+}
+
+static void test_fsutil__outfile_writes_through_own_link_and_fifo(void)
+{
+	struct tc_outfile of = TC_OUTFILE_INIT;
+	struct stat st;
+	char buf[16] = "";
+	int rfd;
+
+	/* In a directory only the user may write, a symlink or a FIFO is
+	 * where the user means the report to go (/dev/stdout, >(...)). */
+	CHECK(mkdir(at("mine"), 0755) == 0);
+	put("target", "old");
+	CHECK(symlink(at("target"), at("mine/r.json")) == 0);
+	CHECK(tc_outfile_open(&of, at("mine/r.json")) == 0);
+	fputs("{}\n", of.f);
+	CHECK(tc_outfile_commit(&of) == 0);
+	CHECK_STR(get("target"), "{}\n");
+	CHECK(lstat(at("mine/r.json"), &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(mkfifo(at("mine/f"), 0644) == 0);
+	rfd = open(at("mine/f"), O_RDONLY | O_NONBLOCK);
+	CHECK(rfd >= 0);
+	CHECK(tc_outfile_open(&of, at("mine/f")) == 0);
+	fputs("x\n", of.f);
+	CHECK(tc_outfile_commit(&of) == 0);
+	CHECK(read(rfd, buf, sizeof(buf) - 1) == 2);
+	CHECK_STR(buf, "x\n");
+	CHECK(lstat(at("mine/f"), &st) == 0 && S_ISFIFO(st.st_mode));
+	if (rfd >= 0)
+		close(rfd);
+	CHECK_INT(temporaries("mine"), 0);
 }
 
 static void test_fsutil__copy_tree_never_follows_below_dst(void)
@@ -148,6 +182,7 @@ int main(void)
 	static const struct tap_test tests[] = {
 		TAP_TEST(test_fsutil__replace_file_replaces_planted_links),
 		TAP_TEST(test_fsutil__outfile_commit_and_abort),
+		TAP_TEST(test_fsutil__outfile_writes_through_own_link_and_fifo),
 		TAP_TEST(test_fsutil__copy_tree_never_follows_below_dst),
 		TAP_TEST(test_fsutil__subdir_open_makes_each_component),
 	};

@@ -413,6 +413,13 @@ static void test_syscalls__check_unknown_call(void)
 	CHECK_INT(err.col, 5);
 	CHECK_INT(tc_error_exit_code(&err), TC_EXIT_USAGE);
 	done(NULL);
+	/* Within two edits of a known call: it is offered. */
+	CHECK_INT(check(CALL("setsockop", I(0), NULL, 1, I(3))), -1);
+	CHECK_STR(err.msg, "unknown system call 'setsockop' (did you mean 'setsockopt'?)");
+	done(NULL);
+	CHECK_INT(check(CALL("conect", I(0), NULL, 1, I(3))), -1);
+	CHECK_STR(err.msg, "unknown system call 'conect' (did you mean 'connect'?)");
+	done(NULL);
 }
 
 static void test_syscalls__check_arity(void)
