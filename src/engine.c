@@ -15,7 +15,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/times.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +27,7 @@
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
+#include "phase.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
@@ -77,6 +77,8 @@ struct engine {
 	struct tc_sniff *sn;
 	struct tc_sys_ctx sys;
 	bool sys_ready;			/* sys was initialised */
+	int64_t call_began_ns;		/* a blocking call just handed over:
+					 * when its thread began it; 0 none */
 	int wire_family;		/* AF_INET, or AF_INET6 for --ip_version=ipv6 */
 	uint8_t local_ip[16], remote_ip[16];	/* wire addresses; IPv4 in the first 4 */
 
@@ -93,6 +95,7 @@ struct engine {
 	int64_t prev_due_ns;		/* when the previous event was due */
 	bool prev_inbound;
 	int64_t prev_start_ns;	/* when the previous event's action began */
+	int64_t sent_ns;		/* when the last injected frame went */
 
 	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
 	pcap_dumper_t *dump;
@@ -117,38 +120,83 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-/* Sleep until the realtime instant t: a sleep, then a short spin. */
-static void sleep_until(int64_t t)
-{
-	int64_t left = t - now_ns();
+/*
+ * How long before an instant the timed sleep ends, the rest being a spin.
+ * A sleep ends late by the machine's wake-up latency, and an event then
+ * goes late by whatever of that the spin does not cover.  On a 2-vCPU VM
+ * (bench/run) the latency was 56 us at the median and 600 us at the p99,
+ * so a fixed 50 us window left the p99 of the inject error at 140 to 600
+ * us.  The window follows the latency this run has seen: one and a half
+ * times the largest, between SPIN_MIN_NS and SPIN_MAX_NS.  The main
+ * thread alone sleeps here.
+ */
+#define SPIN_MIN_NS 200000
+#define SPIN_MAX_NS 1000000
+static int64_t spin_ns = SPIN_MIN_NS;
 
-	if (left > 100000) {
-		struct timespec ts = {
-			.tv_sec = (t - 50000) / NSEC,
-			.tv_nsec = (t - 50000) % NSEC,
-		};
+/*
+ * An inbound frame is built (the mapping, libnet's headers, the
+ * checksums: 14 us at the median, 100 at the p99 on that VM) before its
+ * due time: the engine wakes this much early and inject.c holds the
+ * finished frame until the instant it is due (tc_inject_hold_until).
+ */
+#define BUILD_LEAD_NS 150000
+
+/*
+ * SCHED_FIFO threads of one priority do not preempt each other, so the
+ * engines of runs side by side (--jobs) would wait behind each other's
+ * spins.  A SCHED_FIFO spin yields (to the other runs' engines on its CPU;
+ * never to ordinary tasks) until the last YIELD_STOP_NS.
+ */
+#define YIELD_STOP_NS 50000
+static int spin_yields = -1;	/* this thread is SCHED_FIFO; -1: not looked */
+
+/* Sleep until the realtime instant t: a sleep, then a spin.  Returns
+ * when the sleep ended, or 0 when there was none. */
+static int64_t sleep_until(int64_t t)
+{
+	int64_t left = t - now_ns(), woke = 0;
+
+	if (spin_yields < 0)
+		spin_yields = sched_getscheduler(0) == SCHED_FIFO;
+
+	if (left > spin_ns + 50000) {
+		int64_t wake = t - spin_ns;
+		struct timespec ts = { .tv_sec = wake / NSEC, .tv_nsec = wake % NSEC };
 
 		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
+		woke = now_ns();
+		if ((woke - wake) * 3 / 2 > spin_ns)
+			spin_ns = (woke - wake) * 3 / 2 < SPIN_MAX_NS ?
+				  (woke - wake) * 3 / 2 : SPIN_MAX_NS;
 	}
-	while (now_ns() < t)
-		;
+	while ((left = t - now_ns()) > 0)
+		if (spin_yields && left > YIELD_STOP_NS)
+			sched_yield();
+	return woke;
 }
 
 /*
  * Choose the start of script time just after a kernel tick, as packetdrill
  * does: the kernel's timers (delayed ACK, RTO, keepalive) fire on jiffies,
  * so starting at the same phase of a jiffy every run keeps their measured
- * times steady from run to run.  times() advances on a jiffy edge; wait for
- * one (at most 20 ms), then start 250 us later.
+ * times steady from run to run.  The tick that advances jiffies also
+ * advances the coarse clocks, so CLOCK_REALTIME_COARSE changes on a jiffy
+ * edge (within about 0.1 ms of times() changing, measured): spin, in the
+ * vDSO, until it does, then start 250 us later.  That is at most a jiffy
+ * (4 ms at HZ=250, 2 on average); times() steps only every 1/USER_HZ
+ * (10 ms) and costs a system call per look.  At most 20 ms.
  */
 static int64_t align_to_jiffy(void)
 {
 	int64_t give_up = now_ns() + 20000000;
-	clock_t t0 = times(NULL);
+	struct timespec c0 = { 0, 0 }, c = { 0, 0 };
 
-	while (times(NULL) == t0 && now_ns() < give_up)
-		;
+	clock_gettime(CLOCK_REALTIME_COARSE, &c0);
+	do
+		clock_gettime(CLOCK_REALTIME_COARSE, &c);
+	while (c.tv_nsec == c0.tv_nsec && c.tv_sec == c0.tv_sec && now_ns() < give_up);
 	return now_ns() + 250000;
 }
 
@@ -276,8 +324,8 @@ static int fail_at(struct engine *e, struct tc_error *err,
  * it in kworkers) can keep a CPU from us for tens of milliseconds, which a
  * 4 ms tolerance does not survive.  So the engine's threads (this one, and
  * the syscall thread, which inherits it) run SCHED_FIFO while the script
- * runs.  They sleep between events, spinning only for the last 50 us
- * before one, so they take little CPU from anyone.  Commands and python3
+ * runs.  They sleep between events, spinning only for the last 0.2 to 1
+ * ms before one (sleep_until), so they take little CPU from anyone.  Commands and python3
  * drop back to ordinary scheduling (ordinary_priority) before exec.  If
  * the policy cannot be set (no CAP_SYS_NICE), runs go on as before.
  */
@@ -286,6 +334,9 @@ static void go_realtime(struct engine *e)
 	struct sched_param sp = { .sched_priority = e->cfg->realtime };
 	int fd = e->cfg->priority_fd, err;
 
+	/* Timed sleeps to the nanosecond (the default slack is 50 us; a
+	 * SCHED_FIFO thread has none anyway). */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	if (e->cfg->realtime <= 0)
 		return;
 	if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0)
@@ -995,6 +1046,7 @@ static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
 	const uint8_t *frame;
 	size_t flen = 0;
 
+	e->sent_ns = sent;
 	frame = tc_inject_last_frame(e->inj, &flen);
 	dump_frame(e, frame, flen, sent);
 	if (e->cfg->verbose) {
@@ -1401,6 +1453,9 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 				       "tcpconform was late: system call start due at %.6f sec, its thread began it at %.6f sec (%.3f ms late; tolerance %.6f sec); no verdict on the kernel",
 				       rel_s(e, due), rel_s(e, began), (double)(began - due) / 1e6,
 				       (double)tol_ns / 1e9);
+		/* The call happened when its thread began it, not when this
+		 * thread saw it asleep: the next "+0" is timed from then. */
+		e->call_began_ns = began;
 	}
 	return 0;
 }
@@ -1426,6 +1481,7 @@ static int open_wire(void *arg, struct tc_error *err)
 
 	if (tc_inject_open("wire0", &e->inj, err) < 0)
 		return -1;
+	tc_phase("injector");
 	inet_ntop(e->wire_family, e->remote_ip, r, sizeof(r));
 	/* Only the test's own traffic: TCP, UDP and ICMP errors (ICMPv6
 	 * types below 128), which leaves out the kernel's neighbour
@@ -1538,11 +1594,13 @@ static int setup(struct engine *e, struct tc_error *err)
 		return tc_error_set(err, TC_ERR_SCRIPT, "bad local or remote address");
 	if (tc_netns_open(&nc, &e->ns, err) < 0)
 		return -1;
+	tc_phase("netns");
 	if (tc_netns_in_wire(e->ns, open_wire, &wo, err) < 0) {
 		if (err->kind == TC_ERR_NONE)
 			err->kind = TC_ERR_ENV;
 		return -1;
 	}
+	tc_phase("wire");
 
 	tc_sys_ctx_init(&e->sys);
 	e->sys_ready = true;
@@ -1578,6 +1636,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	if (pthread_create(&e->thread, NULL, syscall_thread, e))
 		return tc_error_set(err, TC_ERR_ENV, "cannot start the syscall thread");
 	e->thread_started = true;
+	tc_phase("setup");
 	return 0;
 }
 
@@ -1642,7 +1701,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			       ev->u.packet->dir == TC_DIR_INBOUND;
 		bool outbound = ev->type == TC_EVENT_PACKET && !inbound;
 		int64_t script_us, script_end_us, due, due_end, tol_us, finished = 0;
-		int64_t started = 0;
+		int64_t started = 0, woke = 0;
 		int rc = 0;
 
 		/* Script time and live due time of this event. */
@@ -1690,7 +1749,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 		} else {
 			if (strict_drain(e, ev, 0, err) < 0)
 				return -1;
-			sleep_until(due);
+			woke = sleep_until(inbound ? due - BUILD_LEAD_NS : due);
 			finished = started = now_ns();
 			if (finished > due + tol_us * 1000 &&
 			    e->prev_live_ns > due + tol_us * 1000) {
@@ -1714,7 +1773,17 @@ static int run_events(struct engine *e, struct tc_error *err)
 			}
 			switch (ev->type) {
 			case TC_EVENT_PACKET:
+				tc_inject_hold_until(e->inj, due);
 				rc = inbound_event(e, ev, err);
+				tc_inject_hold_until(e->inj, 0);
+				if (rc == 0) {
+					tc_phase_inject(ev->line, due, woke, started,
+							tc_inject_last_write_ns(e->inj),
+							e->sent_ns);
+					/* The action is the write, not the
+					 * build before it (tc_seen_time). */
+					started = tc_inject_last_write_ns(e->inj);
+				}
 				break;
 			case TC_EVENT_SYSCALL:
 				rc = syscall_event(e, ev, due, script_us, err);
@@ -1739,6 +1808,9 @@ static int run_events(struct engine *e, struct tc_error *err)
 			if (rc < 0)
 				return -1;
 			finished = now_ns();
+			if (e->call_began_ns > 0 && e->call_began_ns < finished)
+				finished = e->call_began_ns;
+			e->call_began_ns = 0;
 		}
 		e->prev_script_us = script_us;
 		e->prev_start_ns = outbound ? finished : started;
@@ -1789,6 +1861,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	pthread_mutex_init(&e->blk_lock, NULL);
 	pthread_cond_init(&e->blk_cond, NULL);
 
+	tc_phase("engine");
 	if (check_icmp(e, err) < 0 || setup(e, err) < 0)
 		goto out;
 
@@ -1839,8 +1912,10 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	e->sys.ts_start_ns = e->start_ns;
 	e->sys.ts_tolerance_us = cfg->tolerance_usecs;
 	sleep_until(e->start_ns);
+	tc_phase("start");
 
 	rc = run_events(e, err);
+	tc_phase("events");
 
 	if (script->cleanup_command) {
 		struct tc_event fin = { .line = script->cleanup_line };
@@ -1860,11 +1935,13 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 	if (rc == 0)
 		rc = finish_run(e, err);
+	tc_phase("finished");
 out:
 	if (nstat_file[0])
 		unlink(nstat_file);
 	tc_code_release(&e->code);
 	if (teardown(e)) {
+		tc_phase("teardown");
 		pthread_mutex_destroy(&e->conn_lock);
 		pthread_mutex_destroy(&e->blk_lock);
 		pthread_cond_destroy(&e->blk_cond);

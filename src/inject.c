@@ -72,6 +72,8 @@ struct tc_inject {
 	uint8_t tcp[TCP_MAX_LEN6];		/* the segment being built */
 	uint8_t frame[ETH_HDR_LEN + IPV6_HDR_LEN + TCP_MAX_LEN6]; /* the last frame sent */
 	size_t frame_len;
+	int64_t write_ns;		/* when the last frame's write began */
+	int64_t hold_ns;		/* no write before this (0: none) */
 };
 
 /* libnet's messages end with a newline; ours do not. */
@@ -467,6 +469,10 @@ static int send_ip(struct tc_inject *inj, const struct tc_wire_tcp *seg,
 		/* The payload of a full-MTU segment with these headers:
 		 * always less than this one's. */
 		gso_size = (uint16_t)(inj->mtu - (int)(ip_hdr + TCP_HDR_LEN + seg->opts_len));
+	do {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		inj->write_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	} while (inj->write_ns < inj->hold_ns);
 	if (gso_size)
 		n = (int)send_gso(inj, pkt, pkt_len, seg->ipv6, ip_hdr,
 				  TCP_HDR_LEN + seg->opts_len, gso_size);
@@ -548,6 +554,16 @@ const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len)
 {
 	*len = inj->frame_len;
 	return inj->frame_len ? inj->frame : NULL;
+}
+
+int64_t tc_inject_last_write_ns(const struct tc_inject *inj)
+{
+	return inj->write_ns;
+}
+
+void tc_inject_hold_until(struct tc_inject *inj, int64_t t)
+{
+	inj->hold_ns = t;
 }
 
 void tc_inject_close(struct tc_inject *inj)

@@ -72,6 +72,16 @@ int tc_inject_udp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
  * owned by inj and valid until its next call; NULL (*len 0) before any. */
 const uint8_t *tc_inject_last_frame(const struct tc_inject *inj, size_t *len);
 
+/* When (CLOCK_REALTIME ns) the last frame's write to the packet socket
+ * began; its return is the call's *ts_ns.  For phase.h's records. */
+int64_t tc_inject_last_write_ns(const struct tc_inject *inj);
+
+/* Until t (CLOCK_REALTIME ns; 0: no longer), hold each frame, once
+ * built, and write it at t: a caller woken early builds in the meantime
+ * and the write goes at the instant it is due (a spin, so t must be
+ * near). */
+void tc_inject_hold_until(struct tc_inject *inj, int64_t t);
+
 void tc_inject_close(struct tc_inject *inj);
 
 #endif

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "error.h"
 #include "fsutil.h"
+#include "phase.h"
 #include "profile.h"
 #include "report.h"
 #include "runner.h"
@@ -928,6 +929,7 @@ int main(int argc, char **argv)
 	char **orig_argv;
 	int status = TC_EXIT_PASS, rc, rc_junit, rc_json;
 
+	tc_phase("main");
 	memset(&cli, 0, sizeof(cli));
 	tc_suite_init(&suite);
 	tc_error_clear(&err);
@@ -947,6 +949,7 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : TC_EXIT_USAGE;
 	}
 	environment_info(&cli, &suite);
+	tc_phase("environment");
 	/* The command line's script options, checked once, before anything. */
 	tc_config_init(&check);
 	for (int i = 0; i < cli.n_opts; i++) {
@@ -1068,7 +1071,9 @@ int main(int argc, char **argv)
 	if (cli.tap)
 		tc_report_tap_plan(stdout, suite.n_cases);
 
+	tc_phase("suite");
 	rc = tc_suite_run(&suite, &ro, &err);
+	tc_phase("ran");
 	if (ui.tty)
 		fputs("\r\033[K", ui.h);
 	if (rc < 0) {
@@ -1149,5 +1154,6 @@ out:
 		free(orig_argv[i]);
 	free(orig_argv);
 	fflush(NULL);
+	tc_phase("end");
 	return status;
 }

@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "error.h"
 #include "fsutil.h"
+#include "phase.h"
 #include "report.h"
 #include "script.h"
 #include "syscalls.h"
@@ -864,10 +865,12 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : TC_EXIT_CRASH);
 	}
 	/* PID 1. */
+	tc_phase("cloned");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
+	tc_phase("mounted");
 	if (cfg->realtime > 0 &&
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		sv[0] = sv[1] = -1;
@@ -923,7 +926,9 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != r->parent)
 		_exit(TC_EXIT_ENV);
+	tc_phase("forked");
 	start_guard();
+	tc_phase("guard");
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	fd = open("/dev/null", O_RDONLY);
@@ -938,10 +943,12 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
 	enter_pid_namespace(&cfg, !r->o->in_guest);
+	tc_phase("pidns");
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
 		fflush(NULL);
 		leak_check();
+		tc_phase("exit");
 		_exit(TC_EXIT_PASS);
 	}
 	if (!err.file)
@@ -1202,6 +1209,7 @@ static int reap(struct run *r, struct slot *sl)
 	kill(-sl->pid, SIGKILL);
 	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	tc_phase("reaped");
 	drain(r, sl);
 	pcap_close(r, sl, &r->s->cases[sl->ci], true);
 	if (sl->out_fd >= 0)
