@@ -65,8 +65,8 @@ GEN_CFLAGS := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare \
 LIBS := $(LIBNET_LIBS) $(PC_LIBS) -lpthread
 
 # The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
-# VM), embedded in the library by src/guest/blob.S.
-INIT_SRCS := src/guest/init.c src/vmjob.c src/fsutil.c src/strbuf.c src/error.c
+# VM), embedded in the library by src/vm/guest/blob.S.
+INIT_SRCS := src/vm/guest/init.c src/vm/vmjob.c src/fsutil.c src/strbuf.c src/error.c src/proc.c
 INIT_OBJS := $(patsubst src/%.c,$(B)/init-objs/%.o,$(INIT_SRCS))
 INIT_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -D_GNU_SOURCE -Isrc -MMD -MP \
 	$(if $(filter 1,$(DEVELOPER)),-Werror)
@@ -78,8 +78,9 @@ QUIET_LINK = @echo '   LINK    ' $@;
 QUIET_GEN = @echo '   GEN     ' $@;
 endif
 
-# Every src/*.c except main.c goes into the library that tests link too.
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+# Every src/*.c and src/vm/*.c (the --kernel family) except main.c goes
+# into the library that tests link too.
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/vm/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS)) \
 	$(if $(wildcard grammar/parser.y),$(B)/parser.o $(B)/lexer.o) $(B)/init-blob.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -122,7 +123,7 @@ $(B)/init-objs/%.o: src/%.c | build-deps-check
 $(B)/tcinit: $(INIT_OBJS)
 	$(QUIET_LINK)$(CC) -static -s -o $@ $^
 
-$(B)/init-blob.o: src/guest/blob.S $(B)/tcinit
+$(B)/init-blob.o: src/vm/guest/blob.S $(B)/tcinit
 	$(QUIET_CC)$(CC) -c -DTC_INIT_PATH='"$(B)/tcinit"' -o $@ $<
 
 $(B)/parser.c $(B)/parser.h: grammar/parser.y | build-deps-check
@@ -278,5 +279,6 @@ clean:
 	vm-test-deps fuzz fuzz-harnesses fuzz-smoke FORCE
 .DELETE_ON_ERROR:
 
--include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/fuzz/*.d $(B)/init-objs/*.d $(B)/init-objs/*/*.d)
+-include $(wildcard $(B)/*.d $(B)/vm/*.d $(B)/tests/*.d $(B)/fuzz/*.d $(B)/init-objs/*.d \
+	$(B)/init-objs/*/*.d $(B)/init-objs/*/*/*.d)
 FORCE:

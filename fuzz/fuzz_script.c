@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dump.h"
 #include "error.h"
+#include "load.h"
 #include "script.h"
 #include "strbuf.h"
 

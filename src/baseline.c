@@ -10,7 +10,9 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "profile.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 struct entry {
 	int outcome;
@@ -49,15 +51,6 @@ static const char header[] =
 	"# with none.  A profile with no such line has no settings on record.\n"
 	"# Check with:  tcpconform --baseline FILE ...   (exit 1 on any difference)\n"
 	"# Update with: tcpconform --baseline FILE --write-baseline FILE ...\n";
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 void tc_baseline_free(struct tc_baseline *b)
 {

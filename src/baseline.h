@@ -39,10 +39,11 @@
 #ifndef TC_BASELINE_H
 #define TC_BASELINE_H
 
-#include "runner.h"
+#include "result.h"
 
 struct tc_error;
 struct tc_baseline;
+struct tc_profile;
 
 /* Read a baseline.  Returns 0 and *out, or -1 with err (TC_ERR_SCRIPT,
  * file and line). */

@@ -12,13 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "error.h"
+#include "proc.h"
 
 /* TCP_INFO fields Python blocks may read, by offset into struct tcp_info
  * as the kernel fills it; a field past what the kernel returned is left
@@ -219,22 +217,19 @@ int tc_code_add(struct tc_code *c, int fd, int line, const char *text,
 static int run_python(const char *path, struct strbuf *out)
 {
 	int pfd[2], status;
-	char buf[4096];
-	ssize_t n;
 	pid_t pid;
 
 	if (pipe(pfd) < 0)
 		return -1;
-	pid = fork();
+	pid = tc_proc_fork(&(struct tc_proc_opts){
+		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_ORDINARY,
+		.fd_in = -1, .fd_out = -1, .fd_err = pfd[1] });
 	if (pid < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		tc_ordinary_priority();
-		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
 		execlp("python3", "python3", path, (char *)NULL);
@@ -242,18 +237,10 @@ static int run_python(const char *path, struct strbuf *out)
 		_exit(127);
 	}
 	close(pfd[1]);
-	while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		strbuf_add(out, buf, (size_t)n);
-	}
+	tc_proc_read_all(pfd[0], out);
 	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
+	if (tc_proc_wait(pid, &status) < 0)
+		return -1;
 	return status;
 }
 

@@ -178,6 +178,57 @@ uint16_t tc_udp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 	return c ? c : 0xffff;	/* RFC 768: a computed 0 is sent as all ones */
 }
 
+/* The kernel's frames leave tun0 with the TCP checksum left to the
+ * offload; see codec.h. */
+void tc_fill_tcp_csum(uint8_t *frame, size_t len)
+{
+	struct cursor c, h;
+	uint16_t type, tot, pl;
+	uint8_t vihl, proto;
+	size_t ihl, off, tcp_len;
+	int v;
+
+	if (len < 14 + 40)
+		return;
+	cur_init(&c, frame, len);
+	if (cur_skip(&c, 12) < 0 || cur_be16(&c, &type) < 0)
+		return;
+	h = c;			/* the IP header */
+	if (cur_u8(&h, &vihl) < 0)
+		return;
+	if (type == 0x0800 && (vihl >> 4) == 4) {
+		if (cur_skip(&h, 1) < 0 || cur_be16(&h, &tot) < 0 || cur_skip(&h, 5) < 0 ||
+		    cur_u8(&h, &proto) < 0 || proto != 6)
+			return;
+		ihl = (size_t)(vihl & 15) * 4;
+		if (ihl < 20 || tot < ihl + 20 || 14 + (size_t)tot > len)
+			return;
+		v = 4;
+		off = 14 + ihl;
+		tcp_len = tot - ihl;
+	} else if (type == 0x86dd && (vihl >> 4) == 6) {
+		if (cur_skip(&h, 3) < 0 || cur_be16(&h, &pl) < 0 || cur_u8(&h, &proto) < 0 ||
+		    proto != 6)
+			return;
+		if (pl < 20 || 14 + 40 + (size_t)pl > len)
+			return;
+		v = 6;
+		off = 14 + 40;
+		tcp_len = pl;
+	} else {
+		return;
+	}
+	frame[off + 16] = frame[off + 17] = 0;
+	{
+		const uint8_t *ip = frame + 14;
+		uint16_t sum = tc_tcp_csum(v, v == 4 ? ip + 12 : ip + 8,
+					   v == 4 ? ip + 16 : ip + 24, frame + off, tcp_len);
+
+		frame[off + 16] = (uint8_t)(sum >> 8);
+		frame[off + 17] = (uint8_t)sum;
+	}
+}
+
 /* ---- decoding frames ---- */
 
 enum {
@@ -673,6 +724,13 @@ static const struct opt_info *opt_lookup(uint8_t kind)
 	return NULL;
 }
 
+const char *tc_option_name(uint8_t kind)
+{
+	const struct opt_info *i = opt_lookup(kind);
+
+	return i ? i->name : NULL;
+}
+
 /*
  * Whether o is held as raw bytes in data[]: kinds without named fields,
  * and a named fixed-size kind (or SACK) whose recorded length is not its
@@ -926,21 +984,21 @@ void tc_option_format(const struct tc_option *o, struct strbuf *out)
 	}
 	switch (o->kind) {
 	case TC_OPT_MSS:
-		strbuf_addf(out, "mss %u", o->mss);
+		strbuf_addf(out, "%s %u", info->name, o->mss);
 		break;
 	case TC_OPT_WSCALE:
-		strbuf_addf(out, "wscale %u", o->wscale);
+		strbuf_addf(out, "%s %u", info->name, o->wscale);
 		break;
 	case TC_OPT_SACK_PERM:
-		strbuf_addstr(out, "sackOK");
+		strbuf_addstr(out, info->name);
 		break;
 	case TC_OPT_SACK:
-		strbuf_addstr(out, "sack");
+		strbuf_addstr(out, info->name);
 		for (int j = 0; j < o->n_sack && j < TC_MAX_SACK_BLOCKS; j++)
 			strbuf_addf(out, " %u:%u", o->sack[j].left, o->sack[j].right);
 		break;
 	case TC_OPT_TS:
-		strbuf_addf(out, "TS val %u ecr %u", o->ts_val, o->ts_ecr);
+		strbuf_addf(out, "%s val %u ecr %u", info->name, o->ts_val, o->ts_ecr);
 		break;
 	case TC_OPT_MD5:
 	case TC_OPT_FASTOPEN:
@@ -972,30 +1030,20 @@ void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out)
 
 /* ---- flags and packets ---- */
 
-/* Script order: letters as scripts write them, ACK's '.' last. */
-static const struct {
-	uint16_t bit;
-	char letter;
-} flag_table[] = {
-	{ TC_TH_SYN, 'S' },
-	{ TC_TH_FIN, 'F' },
-	{ TC_TH_RST, 'R' },
-	{ TC_TH_PSH, 'P' },
-	{ TC_TH_URG, 'U' },
-	{ TC_TH_ECE, 'E' },
-	{ TC_TH_CWR, 'W' },
-	{ TC_TH_AE, 'A' },
-	{ TC_TH_ACK, '.' },
-	{ 0, 0 },
+/* Script order: SYN's letter first, as scripts write it, ACK's '.' last;
+ * the letters are script.h's. */
+static const uint16_t flag_order[] = {
+	TC_TH_SYN, TC_TH_FIN, TC_TH_RST, TC_TH_PSH, TC_TH_URG, TC_TH_ECE,
+	TC_TH_CWR, TC_TH_AE, TC_TH_ACK, 0,
 };
 
 void tc_flags_format(uint16_t flags, struct strbuf *out)
 {
 	bool any = false;
 
-	for (int i = 0; flag_table[i].bit; i++) {
-		if (flags & flag_table[i].bit) {
-			strbuf_addch(out, flag_table[i].letter);
+	for (int i = 0; flag_order[i]; i++) {
+		if (flags & flag_order[i]) {
+			strbuf_addch(out, tc_tcp_flag_letters[__builtin_ctz(flag_order[i])]);
 			any = true;
 		}
 	}
@@ -1003,21 +1051,13 @@ void tc_flags_format(uint16_t flags, struct strbuf *out)
 		strbuf_addch(out, '-');
 }
 
-static const char *const ecn_names[] = {
-	[TC_ECN_NOECN] = "noecn",
-	[TC_ECN_ECT1] = "ect1",
-	[TC_ECN_ECT0] = "ect0",
-	[TC_ECN_CE] = "ce",
-	[TC_ECN_ECT01] = "ect01",
-};
-
 /* "[ect0] ", "[tos 0x10, ttl 64] ": the ipinfo that was given, if any. */
 static void format_ipinfo(const struct tc_packet *p, struct strbuf *out)
 {
 	const char *sep = "[";
 
 	if (p->ecn >= 0 && p->ecn <= TC_ECN_ECT01) {
-		strbuf_addf(out, "%s%s", sep, ecn_names[p->ecn]);
+		strbuf_addf(out, "%s%s", sep, tc_ecn_name(p->ecn));
 		sep = ", ";
 	}
 	if (p->tos >= 0) {

@@ -99,6 +99,9 @@ int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
 /* Append one option / an option list in script notation ("mss 1460",
  * "<mss 1460,nop,wscale 7>"). */
 void tc_option_format(const struct tc_option *opt, struct strbuf *out);
+/* The script name of an option kind ("mss", "TS", "FOEXP", ...; the one
+ * option table), or NULL for a kind without one. */
+const char *tc_option_name(uint8_t kind);
 void tc_options_format(const struct tc_option *opts, int n, struct strbuf *out);
 
 /*
@@ -145,6 +148,14 @@ uint16_t tc_inet_csum(const void *buf, size_t len);
  */
 uint16_t tc_tcp_csum(int ip_version, const uint8_t *src, const uint8_t *dst,
 		     const uint8_t *tcp, size_t len);
+
+/*
+ * Fill in the TCP checksum of an Ethernet frame carrying IPv4 or IPv6 and
+ * TCP, in place (the kernel leaves it to the offload on tun0, as
+ * packetdrill's tun gets it): so a pcap shows what a cable would carry.
+ * Any other frame, or one too short for its headers, is left as it is.
+ */
+void tc_fill_tcp_csum(uint8_t *frame, size_t len);
 
 /* The same for a UDP datagram (header and payload, its checksum field
  * zero): the value to store, 0xffff for a computed 0 (RFC 768). */

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 enum opt_type {
 	OPT_FLAG,	/* bool, no value */
@@ -285,9 +286,7 @@ static int add_define(struct tc_config *cfg, const char *v, struct tc_error *err
 				    "bad definition '%s' (expected NAME=VALUE)", v);
 	if (cfg->n_defines == TC_MAX_DEFINES)
 		return tc_error_set(err, TC_ERR_SCRIPT, "too many definitions");
-	copy = strdup(v);
-	if (!copy)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	copy = xstrdup(v);
 	copy[eq - v] = '\0';
 	/* A later definition of the same name replaces an earlier one. */
 	for (int i = 0; i < cfg->n_defines; i++) {

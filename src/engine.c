@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -12,44 +13,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <pcap/pcap.h>
-
 #include "code.h"
 #include "codec.h"
+#include "conn.h"
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
 #include "phase.h"
+#include "proc.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
 #include "verify.h"
+#include "xalloc.h"
 
 #define NSEC 1000000000LL
 #define FRAME_CAP 262144
-
-/* The connection under test: its live ports and its number mapping. */
-struct conn {
-	uint16_t local_port;	/* 0: not known yet */
-	uint16_t remote_port;
-	bool udp;		/* a SOCK_DGRAM socket: its datagrams, not segments */
-	bool listener;		/* listen() ran: the next inbound SYN opens a child */
-	bool opened;		/* connect() ran, or a SYN opened it: a second
-				 * connect() before connect(AF_UNSPEC) keeps
-				 * the tuple */
-	int64_t connect_ns;	/* when that connect() began: an older SYN
-				 * (an earlier socket's retransmission) is
-				 * not this connection's */
-	struct tc_conn_map map;
-};
 
 /* The one outstanding blocking system call. */
 struct blocking {
@@ -82,11 +68,7 @@ struct engine {
 	int wire_family;		/* AF_INET, or AF_INET6 for --ip_version=ipv6 */
 	uint8_t local_ip[16], remote_ip[16];	/* wire addresses; IPv4 in the first 4 */
 
-	pthread_mutex_t conn_lock;
-	struct conn conn;
-	int passive_opens;		/* children opened by inbound SYNs */
-	int next_passive_port;		/* where the next one's search starts */
-	int sut_fd;			/* live fd of the socket under test, or -1 */
+	struct tc_conn conn;		/* the connection under test */
 	struct tc_code code;		/* %{ }% blocks */
 
 	int64_t start_ns;
@@ -97,8 +79,7 @@ struct engine {
 	int64_t prev_start_ns;	/* when the previous event's action began */
 	int64_t sent_ns;		/* when the last injected frame went */
 
-	pcap_t *dead;			/* for --pcap-dir: a pcap writer */
-	pcap_dumper_t *dump;
+	struct tc_pcap_out *dump;	/* for --pcap-dir: the run's capture */
 
 	pthread_t thread;
 	bool thread_started;
@@ -209,89 +190,12 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 /* ---- pcap output ---------------------------------------------------- */
 
 /* Append one frame to the run's pcap file, if there is one. */
-/*
- * The kernel's frames leave tun0 with the TCP checksum left to the offload
- * (as packetdrill's tun gets them): fill it in before the frame goes to a
- * pcap, so the file shows what a cable would carry.  The checksum is never
- * judged, so the frame is changed in place.
- */
-static void fill_tcp_csum(uint8_t *f, size_t len)
-{
-	uint8_t *ip = f + 14, *tcp;
-	size_t tcp_len;
-	int v;
-
-	if (len < 14 + 40)
-		return;
-	if (f[12] == 0x08 && f[13] == 0x00 && (ip[0] >> 4) == 4 && ip[9] == 6) {
-		size_t ihl = (size_t)(ip[0] & 15) * 4, tot = (size_t)ip[2] << 8 | ip[3];
-
-		if (ihl < 20 || tot < ihl + 20 || 14 + tot > len)
-			return;
-		v = 4;
-		tcp = ip + ihl;
-		tcp_len = tot - ihl;
-	} else if (f[12] == 0x86 && f[13] == 0xdd && (ip[0] >> 4) == 6 && ip[6] == 6) {
-		size_t pl = (size_t)ip[4] << 8 | ip[5];
-
-		if (pl < 20 || 14 + 40 + pl > len)
-			return;
-		v = 6;
-		tcp = ip + 40;
-		tcp_len = pl;
-	} else {
-		return;
-	}
-	tcp[16] = tcp[17] = 0;
-	{
-		uint16_t c = tc_tcp_csum(v, v == 4 ? ip + 12 : ip + 8,
-					 v == 4 ? ip + 16 : ip + 24, tcp, tcp_len);
-
-		tcp[16] = (uint8_t)(c >> 8);
-		tcp[17] = (uint8_t)c;
-	}
-}
-
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
 		       int64_t ts)
 {
-	struct pcap_pkthdr h;
-
 	if (!e->dump || !frame)
 		return;
-	h.ts.tv_sec = ts / NSEC;
-	h.ts.tv_usec = ts % NSEC;	/* nanoseconds: the file is nano-precision */
-	h.caplen = h.len = (bpf_u_int32)len;
-	pcap_dump((u_char *)e->dump, &h, frame);
-}
-
-/* The file is the runner's (config.h): opened by no name here. */
-static int open_dump(struct engine *e, struct tc_error *err)
-{
-	int fd;
-	FILE *f;
-
-	e->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-							PCAP_TSTAMP_PRECISION_NANO);
-	if (!e->dead)
-		return tc_error_set(err, TC_ERR_ENV, "cannot make a pcap writer");
-	fd = fcntl(e->cfg->pcap_fd, F_DUPFD_CLOEXEC, 3);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		int saved = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
-				    strerror(saved));
-	}
-	e->dump = pcap_dump_fopen(e->dead, f);
-	if (!e->dump) {
-		fclose(f);
-		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
-				    pcap_geterr(e->dead));
-	}
-	return 0;
+	tc_pcap_out_add(e->dump, frame, len, ts);
 }
 
 /* ---- errors --------------------------------------------------------- */
@@ -326,7 +230,7 @@ static int fail_at(struct engine *e, struct tc_error *err,
  * the syscall thread, which inherits it) run SCHED_FIFO while the script
  * runs.  They sleep between events, spinning only for the last 0.2 to 1
  * ms before one (sleep_until), so they take little CPU from anyone.  Commands and python3
- * drop back to ordinary scheduling (ordinary_priority) before exec.  If
+ * drop back to ordinary scheduling (TC_PROC_ORDINARY) before exec.  If
  * the policy cannot be set (no CAP_SYS_NICE), runs go on as before.
  */
 static void go_realtime(struct engine *e)
@@ -348,18 +252,8 @@ static void go_realtime(struct engine *e)
 			;
 	}
 	if (err && e->cfg->verbose)
-		fprintf(stderr, "note: running without SCHED_FIFO: %s\n", strerror(err));
-}
-
-void tc_ordinary_priority(void)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-	struct rlimit none = { 0, 0 };
-
-	sched_setscheduler(0, SCHED_OTHER, &sp);
-	/* Nor may the command take one back (chrt) by a user's
-	 * RLIMIT_RTPRIO. */
-	setrlimit(RLIMIT_RTPRIO, &none);
+		tc_notice(TC_NOTE, NULL, 0, NULL, "running without SCHED_FIFO: %s",
+			  strerror(err));
 }
 
 /* ---- shell commands ------------------------------------------------- */
@@ -367,23 +261,19 @@ void tc_ordinary_priority(void)
 /* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
 static int run_command(const char *cmd, int *status)
 {
-	pid_t pid = fork();
+	/* Gone with the run; dash execs a simple command in place, so
+	 * `sleep 100` goes too. */
+	pid_t pid = tc_proc_fork(&(struct tc_proc_opts){
+		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_ORDINARY,
+		.fd_in = -1, .fd_out = -1, .fd_err = -1 });
 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		/* Gone with the run; dash execs a simple command in place, so
-		 * `sleep 100` goes too. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		tc_ordinary_priority();
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return 0;
+	return tc_proc_wait(pid, status);
 }
 
 static int command_event(struct engine *e, const struct tc_event *ev,
@@ -410,93 +300,22 @@ static void on_fd(void *arg, int live_fd, enum tc_fd_origin origin,
 		  bool connecting)
 {
 	struct engine *e = arg;
+	int proto = 0;
+	socklen_t len = sizeof(proto);
 
 	if (origin == TC_FD_OTHER || connecting)
 		return;
-	pthread_mutex_lock(&e->conn_lock);
-	/* A new socket() or accept() becomes the socket under test; a new
-	 * socket() also starts a new connection. */
-	e->sut_fd = live_fd;
-	if (origin == TC_FD_SOCKET) {
-		int proto = 0;
-		socklen_t len = sizeof(proto);
-
-		memset(&e->conn, 0, sizeof(e->conn));
-		e->conn.udp = getsockopt(live_fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
-			      proto == IPPROTO_UDP;
-	}
-	pthread_mutex_unlock(&e->conn_lock);
+	tc_conn_set_socket(&e->conn, live_fd, origin == TC_FD_SOCKET,
+			   origin == TC_FD_SOCKET &&
+			   getsockopt(live_fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
+			   proto == IPPROTO_UDP);
 }
 
-/* connect() on the socket under test: the first one after socket() or
- * after connect(AF_UNSPEC) opens a new connection, whose local port and
- * ISNs are learned afresh from the kernel's SYN (the kernel gives a
- * disconnected socket a new ephemeral port).  The socket keeps its
- * timestamp mapping, as packetdrill keeps it per socket. */
 static void on_connect(void *arg, int live_fd, bool disconnect)
 {
 	struct engine *e = arg;
-	struct conn *c = &e->conn;
 
-	pthread_mutex_lock(&e->conn_lock);
-	if (live_fd == e->sut_fd) {
-		if (disconnect) {
-			c->opened = false;
-		} else if (!c->opened) {
-			struct tc_conn_map old = c->map;
-
-			c->opened = true;
-			c->listener = false;
-			c->connect_ns = now_ns();
-			c->local_port = 0;
-			c->remote_port = 0;
-			tc_map_reset(&c->map);
-			c->map.ts_base_known = old.ts_base_known;
-			c->map.ts_first_script = old.ts_first_script;
-			c->map.ts_first_live = old.ts_first_live;
-			c->map.n_ts = old.n_ts;
-			memcpy(c->map.ts, old.ts, sizeof(old.ts));
-		}
-	}
-	pthread_mutex_unlock(&e->conn_lock);
-}
-
-/* Does a 'sport>dport' override on some line name this port? */
-static bool script_names_port(const struct engine *e, int port)
-{
-	for (int i = 0; i < e->s->n_events; i++) {
-		const struct tc_event *ev = &e->s->events[i];
-
-		if (ev->type == TC_EVENT_PACKET && ev->u.packet->has_ports &&
-		    (ev->u.packet->sport == port || ev->u.packet->dport == port))
-			return true;
-	}
-	return false;
-}
-
-/* The remote port of the n-th connection opened by an inbound SYN: the
- * configured one first, then the ports after it that no line of the
- * script names in an override, so that a later connection never lands on
- * an earlier one's tuple (in TIME_WAIT, say) nor on a port the script
- * uses for another peer. */
-static uint16_t passive_remote_port(struct engine *e)
-{
-	int port;
-
-	if (e->passive_opens++ == 0) {
-		e->next_passive_port = e->cfg->remote_port + 1;
-		return (uint16_t)e->cfg->remote_port;
-	}
-	port = e->next_passive_port;
-	for (int tries = 0; tries < 65536; tries++) {
-		if (port > 65535)
-			port = 1024;
-		if (port != e->cfg->remote_port && !script_names_port(e, port))
-			break;
-		port++;
-	}
-	e->next_passive_port = port + 1;
-	return (uint16_t)port;
+	tc_conn_connect(&e->conn, live_fd, disconnect, now_ns());
 }
 
 /* Does a captured segment belong to the connection under test?  Learns
@@ -504,38 +323,12 @@ static uint16_t passive_remote_port(struct engine *e)
 static bool seg_matches(struct engine *e, const struct tc_segment *seg,
 			int64_t ts)
 {
-	bool ok;
-
 	size_t alen = e->wire_family == AF_INET6 ? 16 : 4;
 
 	if (seg->ip_version != (e->wire_family == AF_INET6 ? 6 : 4) ||
 	    memcmp(seg->src, e->local_ip, alen) || memcmp(seg->dst, e->remote_ip, alen))
 		return false;
-	pthread_mutex_lock(&e->conn_lock);
-	if (seg->ip_proto == IPPROTO_ICMP || seg->ip_proto == IPPROTO_ICMPV6) {
-		/* An ICMP error about a packet of the connection: the packet
-		 * it quotes came from the remote's port to ours. */
-		ok = seg->icmp_quoted_proto == (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP) &&
-		     e->conn.local_port && seg->sport == e->conn.remote_port &&
-		     seg->dport == e->conn.local_port;
-	} else if (seg->ip_proto != (e->conn.udp ? IPPROTO_UDP : IPPROTO_TCP)) {
-		ok = false;
-	} else if (!e->conn.local_port) {
-		/* An active open: the kernel's SYN, or a UDP socket's first
-		 * datagram, toward the connect port. */
-		ok = (e->conn.udp || (seg->flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN) &&
-		     seg->dport == e->cfg->connect_port &&
-		     ts >= e->conn.connect_ns;
-		if (ok) {
-			e->conn.local_port = seg->sport;
-			e->conn.remote_port = seg->dport;
-		}
-	} else {
-		ok = seg->sport == e->conn.local_port &&
-		     seg->dport == e->conn.remote_port;
-	}
-	pthread_mutex_unlock(&e->conn_lock);
-	return ok;
+	return tc_conn_matches(&e->conn, seg, ts);
 }
 
 /* ---- blocking system calls ------------------------------------------ */
@@ -797,9 +590,7 @@ static void trace(struct engine *e, int64_t t, char dir, const struct tc_segment
 
 	if (!e->cfg->verbose)
 		return;
-	pthread_mutex_lock(&e->conn_lock);
-	tc_format_live(&e->conn.map, seg, &sb);
-	pthread_mutex_unlock(&e->conn_lock);
+	tc_conn_format_live(&e->conn, seg, &sb);
 	fprintf(stderr, "%.6f %c %s\n", rel_s(e, t), dir, sb.buf);
 	strbuf_release(&sb);
 }
@@ -821,7 +612,7 @@ static int next_segment(struct engine *e, int64_t deadline,
 		if (rc <= 0)
 			return rc;
 		if (e->dump)
-			fill_tcp_csum(e->frame, len);
+			tc_fill_tcp_csum(e->frame, len);
 		dump_frame(e, e->frame, len, *ts);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
@@ -847,9 +638,7 @@ static int strict_drain(struct engine *e, const struct tc_event *ev,
 		return fail_at(e, err, ev, TC_ERR_ENV, "capture failed: %s", err->msg);
 	if (rc == 0)
 		return 0;
-	pthread_mutex_lock(&e->conn_lock);
-	tc_format_live(&e->conn.map, &seg, &sb);
-	pthread_mutex_unlock(&e->conn_lock);
+	tc_conn_format_live(&e->conn, &seg, &sb);
 	if (ev)
 		fail_at(e, err, ev, TC_ERR_VERIFY,
 			"unexpected outbound packet before this line: %s",
@@ -877,9 +666,7 @@ static void add_packet_detail(struct engine *e, struct tc_error *err,
 	tc_packet_format(exp, &sp);
 	tc_error_detail(err, "  script packet: %.6f > %s", rel_s(e, due_ns), sp.buf);
 	if (act) {
-		pthread_mutex_lock(&e->conn_lock);
-		tc_format_live(&e->conn.map, act, &ap);
-		pthread_mutex_unlock(&e->conn_lock);
+		tc_conn_format_live(&e->conn, act, &ap);
 		tc_error_detail(err, "  actual packet: %.6f > %s", rel_s(e, act_ns), ap.buf);
 	}
 	strbuf_release(&sp);
@@ -966,9 +753,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		n_frags++;
 	}
 
-	pthread_mutex_lock(&e->conn_lock);
-	rc = tc_verify_outbound(&e->conn.map, exp, &seg, &vo, &mm);
-	pthread_mutex_unlock(&e->conn_lock);
+	rc = tc_conn_verify(&e->conn, exp, &seg, &vo, &mm);
 	trace(e, ts, '>', &seg);	/* after verify: the kernel's ISN is known */
 	if (rc) {
 		fail_at(e, err, ev, TC_ERR_VERIFY,
@@ -1073,7 +858,6 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 {
 	const struct tc_packet *p = ev->u.packet;
 	struct tc_packet shown = *p;
-	struct conn *c = &e->conn;
 	struct tc_wire_tcp w;
 	struct tc_icmp_msg m;
 	uint16_t lport, rport;
@@ -1082,11 +866,7 @@ static int inbound_icmp(struct engine *e, const struct tc_event *ev,
 	int64_t sent;
 	int len;
 
-	pthread_mutex_lock(&e->conn_lock);
-	lport = c->local_port ? c->local_port : (uint16_t)e->cfg->bind_port;
-	rport = c->local_port ? c->remote_port : (uint16_t)e->cfg->remote_port;
-	seq = p->icmp_quoted == IPPROTO_TCP ? tc_map_in_ack(&c->map, false, p->seq_start) : 0;
-	pthread_mutex_unlock(&e->conn_lock);
+	tc_conn_icmp_quote(&e->conn, p, &lport, &rport, &seq);
 
 	m.mtu = p->icmp_mtu;
 	m.echo_id = p->icmp_echo_id;
@@ -1164,19 +944,11 @@ static int inbound_udp(struct engine *e, const struct tc_event *ev,
 		       struct tc_error *err)
 {
 	const struct tc_packet *p = ev->u.packet;
-	struct conn *c = &e->conn;
 	struct tc_wire_tcp w;
 	uint16_t sport, dport;
 	int64_t sent;
 
-	pthread_mutex_lock(&e->conn_lock);
-	if (!c->local_port) {
-		c->local_port = (uint16_t)e->cfg->bind_port;
-		c->remote_port = (uint16_t)e->cfg->remote_port;
-	}
-	sport = p->has_ports ? p->sport : c->remote_port;
-	dport = p->has_ports ? p->dport : c->local_port;
-	pthread_mutex_unlock(&e->conn_lock);
+	tc_conn_inbound_udp(&e->conn, p, &sport, &dport);
 
 	wire_ip(e, p, &w);
 	if (tc_inject_udp(e->inj, &w, sport, dport, p->payload_len, &sent, err) < 0) {
@@ -1198,81 +970,30 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 	uint8_t obuf[TC_MAX_OPT_BYTES];
 	size_t olen = 0;
 	struct tc_wire_tcp w;
-	struct conn *c = &e->conn;
+	struct tc_conn_inbound in;
+	uint32_t bad_ecr;
 
 	if (p->l4 == TC_L4_ICMP)
 		return inbound_icmp(e, ev, err);
 	if (p->l4 == TC_L4_UDP)
 		return inbound_udp(e, ev, err);
 
-	pthread_mutex_lock(&e->conn_lock);
-	if (!c->local_port) {
-		/* The first inbound segment of a passive open (or of a test
-		 * against a closed port) fixes the tuple. */
-		c->local_port = (uint16_t)e->cfg->bind_port;
-		c->remote_port = (uint16_t)e->cfg->remote_port;
-	}
-	if ((p->flags & TC_TH_SYN) && !(p->flags & TC_TH_ACK) &&
-	    (c->listener || !c->map.remote_known)) {
-		/* A SYN to a listener opens a new connection: new ISNs. */
-		bool keep_local = !c->listener && c->map.local_known;
-		struct tc_conn_map old = c->map;
-
-		if (c->listener || !c->opened) {
-			/* A child of a listener (or a connection to a port
-			 * nobody listens on): a new tuple. */
-			c->local_port = (uint16_t)e->cfg->bind_port;
-			c->remote_port = passive_remote_port(e);
-			c->opened = true;
-		}
-		tc_map_reset(&c->map);
-		if (keep_local) {
-			c->map.local_known = true;
-			c->map.local_offset = old.local_offset;
-			c->map.local_isn = old.local_isn;
-		}
-		c->listener = false;
-		tc_map_learn_remote(&c->map, p->seq_start);
-	} else if ((p->flags & (TC_TH_SYN | TC_TH_ACK)) == (TC_TH_SYN | TC_TH_ACK)) {
-		tc_map_learn_remote(&c->map, p->seq_start);
-	}
-
 	memcpy(opts, p->options, sizeof(opts[0]) * (size_t)p->n_options);
-	for (int i = 0; i < p->n_options; i++) {
-		if (opts[i].kind == TC_OPT_SACK) {
-			for (int j = 0; j < opts[i].n_sack; j++) {
-				opts[i].sack[j].left = tc_map_in_ack(&c->map, false, opts[i].sack[j].left);
-				opts[i].sack[j].right = tc_map_in_ack(&c->map, false, opts[i].sack[j].right);
-			}
-		} else if (opts[i].kind == TC_OPT_TS && (p->flags & TC_TH_ACK) &&
-			   opts[i].ts_ecr) {
-			uint32_t live;
-
-			if (tc_map_ts_in_ecr(&c->map, opts[i].ts_ecr,
-					     e->cfg->tcp_ts_ecr_scaled, &live) < 0) {
-				pthread_mutex_unlock(&e->conn_lock);
-				return fail_at(e, err, ev, TC_ERR_VERIFY,
-					       "unable to infer live TS ecr for script TS ecr %u; no matching or preceding outbound TS val",
-					       opts[i].ts_ecr);
-			}
-			opts[i].ts_ecr = live;
-		}
-	}
+	if (tc_conn_inbound(&e->conn, p, e->cfg->tcp_ts_ecr_scaled, opts, &in, &bad_ecr) < 0)
+		return fail_at(e, err, ev, TC_ERR_VERIFY,
+			       "unable to infer live TS ecr for script TS ecr %u; no matching or preceding outbound TS val",
+			       bad_ecr);
 
 	wire_ip(e, p, &w);
-	w.sport = p->has_ports ? p->sport : c->remote_port;
-	w.dport = p->has_ports ? p->dport : c->local_port;
-	w.seq = tc_map_in_seq(&c->map, p);
-	if (p->flags & TC_TH_ACK)
-		w.ack = tc_map_in_ack(&c->map, p->flags & TC_TH_SYN, p->ack);
-	else
-		w.ack = p->has_ack ? p->ack : 0;
+	w.sport = in.sport;
+	w.dport = in.dport;
+	w.seq = in.seq;
+	w.ack = in.ack;
 	w.flags = p->flags;
 	w.win = p->win;
 	w.urg = p->has_urg ? p->urg : 0;
 	w.payload_len = p->payload_len;
 	w.gso_size = (uint16_t)e->cfg->mss;
-	pthread_mutex_unlock(&e->conn_lock);
 
 	if (tc_options_encode(opts, p->n_options, obuf, sizeof(obuf), &olen, err) < 0) {
 		err->file = e->s->path;
@@ -1372,11 +1093,7 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 			return -1;
 		}
 		if (!strcmp(call->name, "listen")) {
-			pthread_mutex_lock(&e->conn_lock);
-			e->conn.listener = true;
-			e->conn.local_port = (uint16_t)e->cfg->bind_port;
-			e->conn.remote_port = (uint16_t)e->cfg->remote_port;
-			pthread_mutex_unlock(&e->conn_lock);
+			tc_conn_listen(&e->conn);
 		}
 		return 0;
 	}
@@ -1629,7 +1346,7 @@ static int setup(struct engine *e, struct tc_error *err)
 	}
 	if (check_requires(e, err) < 0)
 		return -1;
-	if (e->cfg->pcap_fd >= 0 && open_dump(e, err) < 0)
+	if (e->cfg->pcap_fd >= 0 && tc_pcap_out_open(e->cfg->pcap_fd, &e->dump, err) < 0)
 		return -1;
 
 	go_realtime(e);
@@ -1667,10 +1384,7 @@ static bool teardown(struct engine *e)
 	}
 	tc_inject_close(e->inj);
 	tc_sniff_close(e->sn);
-	if (e->dump)
-		pcap_dump_close(e->dump);
-	if (e->dead)
-		pcap_close(e->dead);
+	tc_pcap_out_close(e->dump);
 	tc_netns_close(e->ns);
 	return joined;
 }
@@ -1741,8 +1455,8 @@ static int run_events(struct engine *e, struct tc_error *err)
 				return -1;
 			if (rc > 0) {
 				/* --non_fatal=packet: warn and go on. */
-				fprintf(stderr, "%s:%d: warning: %s\n%s", s->path, ev->line,
-					err->msg, err->detail);
+				tc_notice(TC_WARNING, s->path, ev->line, err->detail, "%s",
+					  err->msg);
 				tc_error_clear(err);
 				finished = now_ns();
 			}
@@ -1794,9 +1508,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 			case TC_EVENT_CODE: {
 				int fd;
 
-				pthread_mutex_lock(&e->conn_lock);
-				fd = e->sut_fd;
-				pthread_mutex_unlock(&e->conn_lock);
+				fd = tc_conn_sut_fd(&e->conn);
 				rc = tc_code_add(&e->code, fd, ev->line, ev->u.code, err);
 				if (rc < 0) {
 					err->file = s->path;
@@ -1847,16 +1559,13 @@ static int finish_run(struct engine *e, struct tc_error *err)
 int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct engine *e = xcalloc(1, sizeof(*e));
 	char nstat_file[4096] = "";
 	int rc = -1;
 
-	if (!e)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
 	e->s = script;
 	e->cfg = cfg;
-	pthread_mutex_init(&e->conn_lock, NULL);
-	e->sut_fd = -1;
+	tc_conn_init(&e->conn, script, cfg->bind_port, cfg->remote_port, cfg->connect_port);
 	tc_code_init(&e->code);
 	pthread_mutex_init(&e->blk_lock, NULL);
 	pthread_cond_init(&e->blk_cond, NULL);
@@ -1942,7 +1651,7 @@ out:
 	tc_code_release(&e->code);
 	if (teardown(e)) {
 		tc_phase("teardown");
-		pthread_mutex_destroy(&e->conn_lock);
+		tc_conn_destroy(&e->conn);
 		pthread_mutex_destroy(&e->blk_lock);
 		pthread_cond_destroy(&e->blk_cond);
 		free(e);

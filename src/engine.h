@@ -10,8 +10,9 @@
  * outstanding.  The main thread hands a call over and waits until the
  * thread is seen sleeping (state 'S' in /proc/self/task/TID/stat) or done.
  * engine.blk is protected by engine.blk_lock; the connection state
- * (ports, ISN mapping) by engine.conn_lock, since accept()/socket() on the
- * syscall thread report new fds through a callback.
+ * (ports, ISN mapping) by its own lock inside conn.h's struct tc_conn,
+ * since accept()/socket() on the syscall thread report new fds through a
+ * callback.
  *
  * Clock: CLOCK_REALTIME in nanoseconds, because libpcap stamps captured
  * frames with the kernel's skb time, which is realtime.  Script time zero
@@ -49,8 +50,5 @@ struct tc_error;
  */
 int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err);
-
-/* Back to SCHED_OTHER: for a child of the engine before it execs. */
-void tc_ordinary_priority(void);
 
 #endif

@@ -1,8 +1,11 @@
 /* error.c: see error.h. */
 #include "error.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "strbuf.h"
 
 void tc_error_clear(struct tc_error *err)
 {
@@ -72,6 +75,61 @@ int tc_error_exit_code(const struct tc_error *err)
 		return TC_EXIT_SKIP;
 	}
 	return TC_EXIT_ENV;
+}
+
+void tc_error_format(struct strbuf *out, const struct tc_error *err)
+{
+	/* Neither of these is a verdict on the kernel: they say so first. */
+	const char *what = err->kind == TC_ERR_LATE ? "late" :
+			   err->kind == TC_ERR_NOT_APPLICABLE ? "not applicable" :
+			   "error";
+
+	if (err->file && err->line && err->col)
+		strbuf_addf(out, "%s:%d:%d: %s: %s\n", err->file, err->line,
+			    err->col, what, err->msg);
+	else if (err->file && err->line)
+		strbuf_addf(out, "%s:%d: %s: %s\n", err->file, err->line, what, err->msg);
+	else if (err->file)
+		strbuf_addf(out, "%s: %s: %s\n", err->file, what, err->msg);
+	else
+		strbuf_addf(out, "%s: %s\n", what, err->msg);
+	strbuf_addstr(out, err->detail);
+}
+
+static void (*notice_fn)(void *arg, const char *text);
+static void *notice_arg;
+
+void tc_notice_sink(void (*fn)(void *arg, const char *text), void *arg)
+{
+	notice_fn = fn;
+	notice_arg = arg;
+}
+
+void tc_notice(enum tc_notice_kind kind, const char *file, int line, const char *detail,
+	       const char *fmt, ...)
+{
+	static const char *const names[] = {
+		[TC_NOTE] = "note", [TC_WARNING] = "warning", [TC_ERROR_NOTICE] = "error",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	char msg[TC_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (file && line)
+		strbuf_addf(&sb, "%s:%d: ", file, line);
+	else if (file)
+		strbuf_addf(&sb, "%s: ", file);
+	strbuf_addf(&sb, "%s: %s\n", names[kind], msg);
+	if (detail)
+		strbuf_addstr(&sb, detail);
+	if (notice_fn)
+		notice_fn(notice_arg, sb.buf);
+	else
+		fputs(sb.buf, stderr);
+	strbuf_release(&sb);
 }
 
 int tc_edits(const char *a, const char *b)

@@ -4,7 +4,13 @@
  * Library code never exits and never prints.  A function that can fail
  * takes a caller-owned struct tc_error, fills it through tc_error_set()
  * (or tc_error_at() when a script position is known) and returns -1.
- * Only main() turns results into messages on stderr and exit codes.
+ * Only main() (and a run's own child, for its runner) turns results into
+ * messages, all through tc_error_format(), and into exit codes.
+ *
+ * Notes and warnings are another class: not failures, said when they
+ * happen (KVM not usable, a --non_fatal packet mismatch).  Library code
+ * hands them to tc_notice(), which passes them to the sink main() may set
+ * (stderr by default); it never writes them itself.
  *
  * Message style (git's): lower-case start, no final full stop, what went
  * wrong first, offending text in single quotes.
@@ -13,6 +19,8 @@
 #define TC_ERROR_H
 
 #include <stdarg.h>
+
+struct strbuf;
 
 /* Process exit codes: main() is the only place that uses them. */
 enum tc_exit {
@@ -63,6 +71,30 @@ int tc_error_at(struct tc_error *err, enum tc_error_kind kind, int line,
 /* Append a line of detail (a newline is added). */
 void tc_error_detail(struct tc_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Append "FILE:LINE:COL: error: MESSAGE\n" and the detail lines to out:
+ * how every error reaches the user.  A late error says "late", a
+ * Requires: that does not hold "not applicable", instead of "error"; the
+ * position is shortened to what err knows. */
+void tc_error_format(struct strbuf *out, const struct tc_error *err);
+
+/* What a notice is; its text starts "note: ", "warning: " or "error: ". */
+enum tc_notice_kind {
+	TC_NOTE,
+	TC_WARNING,
+	TC_ERROR_NOTICE,	/* an error that does not end the call (the
+				 * status it leads to is returned as usual) */
+};
+
+/* Say a notice: "[FILE:LINE: ]KIND: MESSAGE\n" (file NULL: no position;
+ * line 0: the file alone), then detail as it is (lines, each ending in a
+ * newline; NULL or "" for none). */
+void tc_notice(enum tc_notice_kind kind, const char *file, int line, const char *detail,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Where notices go: fn gets the whole text (what tc_notice() says above);
+ * NULL restores the default, stderr. */
+void tc_notice_sink(void (*fn)(void *arg, const char *text), void *arg);
 
 /* Map an error kind to the process exit code. */
 int tc_error_exit_code(const struct tc_error *err);

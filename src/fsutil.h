@@ -1,7 +1,7 @@
 /*
  * fsutil.h: whole files and trees, and output files written safely, for
  * the runner's captures (runner.c), the reports (main.c), --kernel's host
- * side (vm.c) and the guest's init (src/guest/init.c).  Each returns 0
+ * side (vm.c) and the guest's init (src/vm/guest/init.c).  Each returns 0
  * (or a descriptor), or -1 with errno set by the failing call; nothing
  * prints.
  *

@@ -53,6 +53,7 @@
 #include "codec.h"
 #include "error.h"
 #include "script.h"
+#include "xalloc.h"
 
 #define TCP_HDR_LEN 20
 #define IP_HDR_LEN 20
@@ -150,9 +151,7 @@ int tc_inject_open(const char *ifname, struct tc_inject **out,
 	struct tc_inject *inj;
 
 	*out = NULL;
-	inj = calloc(1, sizeof(*inj));
-	if (!inj)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	inj = xcalloc(1, sizeof(*inj));
 	inj->gso_fd = -1;
 	if (strlen(ifname) >= sizeof(inj->ifname)) {
 		free(inj);
@@ -534,9 +533,7 @@ int tc_inject_udp(struct tc_inject *inj, const struct tc_wire_tcp *ip,
 		return tc_error_set(err, TC_ERR_SCRIPT,
 				    "a UDP datagram of %u bytes does not fit in an IP packet",
 				    payload_len);
-	u = calloc(1, len);
-	if (!u)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	u = xcalloc(1, len);
 	put16(u, sport);
 	put16(u + 2, dport);
 	put16(u + 4, (uint16_t)len);

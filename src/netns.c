@@ -49,6 +49,7 @@
 #include <linux/veth.h>
 
 #include "error.h"
+#include "xalloc.h"
 
 struct tc_netns {
 	int orig_fd;		/* the caller's namespace, returned to at close */
@@ -696,13 +697,9 @@ int tc_netns_open(const struct tc_netns_config *cfg, struct tc_netns **out,
 	*out = NULL;
 	if (check_config(cfg, &local, &remote, err) < 0)
 		return -1;
-	ns = malloc(sizeof(*ns));
-	wire_nl = calloc(1, sizeof(*wire_nl));
-	test_nl = calloc(1, sizeof(*test_nl));
-	if (!ns || !wire_nl || !test_nl) {
-		tc_error_set(err, TC_ERR_ENV, "out of memory");
-		goto out;
-	}
+	ns = xmalloc(sizeof(*ns));
+	wire_nl = xcalloc(1, sizeof(*wire_nl));
+	test_nl = xcalloc(1, sizeof(*test_nl));
 	memset(ns, 0, sizeof(*ns));
 	ns->wire_fd = ns->test_fd = -1;
 	ns->orig_fd = ns_fd_self(err);

@@ -15,31 +15,9 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "proc.h"
 #include "strbuf.h"
-
-/* Allocation failure aborts, as in strbuf.h: profiles are small. */
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = strndup(s, n);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
+#include "xalloc.h"
 
 void tc_profile_free(struct tc_profile *p)
 {
@@ -508,13 +486,11 @@ static int in_throwaway_netns(int what, const struct try_arg *a,
 {
 	int p[2], status, e;
 	pid_t pid;
-	char buf[4096];
-	ssize_t n;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(errno));
 	fflush(NULL);
-	pid = fork();
+	pid = tc_proc_fork(NULL);
 	if (pid < 0) {
 		e = errno;
 		close(p[0]);
@@ -535,17 +511,9 @@ static int in_throwaway_netns(int what, const struct try_arg *a,
 		_exit(0);
 	}
 	close(p[1]);
-	while ((n = read(p[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		strbuf_add(out, buf, (size_t)n);
-	}
+	tc_proc_read_all(p[0], out);
 	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tc_proc_wait(pid, &status);
 	if (out->len && out->buf[0] == '!') {
 		e = atoi(out->buf + 2);
 		return tc_error_set(err, TC_ERR_ENV,

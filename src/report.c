@@ -7,55 +7,13 @@
 #include <unistd.h>
 
 #include "baseline.h"
-#include "error.h"
+#include "profile.h"
 #include "strbuf.h"
-
-void tc_report_format_error(struct strbuf *out, const struct tc_error *err)
-{
-	/* Neither of these is a verdict on the kernel: they say so first. */
-	const char *what = err->kind == TC_ERR_LATE ? "late" :
-			   err->kind == TC_ERR_NOT_APPLICABLE ? "not applicable" :
-			   "error";
-
-	if (err->file && err->line && err->col)
-		strbuf_addf(out, "%s:%d:%d: %s: %s\n", err->file, err->line,
-			    err->col, what, err->msg);
-	else if (err->file && err->line)
-		strbuf_addf(out, "%s:%d: %s: %s\n", err->file, err->line, what, err->msg);
-	else if (err->file)
-		strbuf_addf(out, "%s: %s: %s\n", err->file, what, err->msg);
-	else
-		strbuf_addf(out, "%s: %s\n", what, err->msg);
-	strbuf_addstr(out, err->detail);
-}
+#include "writer.h"
 
 static bool is_failure(enum tc_outcome o)
 {
 	return o == TC_OUT_FAIL || o == TC_OUT_ERROR || o == TC_OUT_TIMEOUT;
-}
-
-const char *tc_report_label(const struct tc_case *c)
-{
-	switch (c->outcome) {
-	case TC_OUT_NONE:
-		return "-";
-	case TC_OUT_SKIP:
-		return "skip";
-	case TC_OUT_LATE:
-		return "late";
-	case TC_OUT_PASS:
-		if (c->judgement == TC_BL_DIFF && c->bl_outcome >= 0 &&
-		    c->bl_outcome != TC_OUT_PASS)
-			return "xpass";
-		return c->flaky ? "flaky" : "pass";
-	case TC_OUT_FAIL:
-	case TC_OUT_ERROR:
-	case TC_OUT_TIMEOUT:
-		if (c->judgement == TC_BL_SAME)
-			return "xfail";
-		return tc_outcome_name(c->outcome);
-	}
-	return "?";
 }
 
 void tc_report_count(const struct tc_suite *s, struct tc_counts *n)
@@ -124,7 +82,7 @@ void tc_report_line(FILE *f, const struct tc_suite *s, const struct tc_case *c,
 	int w = snprintf(NULL, 0, "%d", s->n_cases);
 
 	fprintf(f, "[%*d/%d] %-7s %s [%s] (%.2f s)\n", w, done, s->n_cases,
-		tc_report_label(c), s->scripts[c->script], profile_of(s, c), c->seconds);
+		tc_label_name(tc_case_label(c)), s->scripts[c->script], profile_of(s, c), c->seconds);
 }
 
 static int case_at(const struct tc_suite *s, int script, int column)
@@ -178,7 +136,7 @@ static void matrix(FILE *f, const struct tc_suite *s)
 				const struct tc_case *tc = &s->cases[k];
 
 				any = true;
-				snprintf(cell, sizeof(cell), "%s%s", tc_report_label(tc),
+				snprintf(cell, sizeof(cell), "%s%s", tc_label_name(tc_case_label(tc)),
 					 tc->judgement == TC_BL_DIFF ? "!" : "");
 				any_diff |= tc->judgement == TC_BL_DIFF;
 			}
@@ -416,7 +374,7 @@ static void tap_diag(FILE *f, const char *text, int max_lines)
 void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case *c,
 			int k)
 {
-	const char *label = tc_report_label(c);
+	enum tc_label label = tc_case_label(c);
 	bool ok = c->outcome == TC_OUT_PASS || c->outcome == TC_OUT_SKIP ||
 		  c->outcome == TC_OUT_LATE || c->judgement == TC_BL_SAME;
 
@@ -427,7 +385,7 @@ void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case 
 	if (c->outcome == TC_OUT_SKIP || c->outcome == TC_OUT_LATE) {
 		fputs(c->outcome == TC_OUT_LATE ? " # SKIP no verdict: " : " # SKIP ", f);
 		tap_text(f, c->message);
-	} else if (!strcmp(label, "xfail")) {
+	} else if (label == TC_LABEL_XFAIL) {
 		fputs(" # XFAIL ", f);
 		tap_text(f, c->bl_reason ? c->bl_reason : tc_outcome_name(c->outcome));
 	}
@@ -441,7 +399,7 @@ void tc_report_tap_case(FILE *f, const struct tc_suite *s, const struct tc_case 
 		fprintf(f, "# baseline: %s, now: %s\n",
 			c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : "none",
 			tc_outcome_name(c->outcome));
-	if (!ok || !strcmp(label, "xfail")) {
+	if (!ok || label == TC_LABEL_XFAIL) {
 		if (c->output.len)
 			tap_diag(f, c->output.buf, 40);
 		else if (c->message)
@@ -454,109 +412,6 @@ void tc_report_tap_bail(FILE *f, const char *why)
 {
 	fprintf(f, "Bail out! %s\n", why);
 	fflush(f);
-}
-
-/* ---- escaping ------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static int utf8_len(const unsigned char *s)
-{
-	int n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
-/*
- * Write s, passing valid UTF-8 sequences through as they are, writing
- * invalid for a byte that starts none, and handing every ASCII byte to
- * ascii, which escapes it for the format at hand.
- */
-static void put_text(FILE *f, const char *s, const char *invalid,
-		     void (*ascii)(FILE *f, unsigned char c))
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int n = utf8_len(p);
-
-		if (!n) {
-			fputs(invalid, f);
-			p++;
-		} else if (n > 1) {
-			fwrite(p, 1, (size_t)n, f);
-			p += n;
-		} else {
-			ascii(f, *p++);
-		}
-	}
-}
-
-static void xml_ascii(FILE *f, unsigned char c)
-{
-	switch (c) {
-	case '&': fputs("&amp;", f); break;
-	case '<': fputs("&lt;", f); break;
-	case '>': fputs("&gt;", f); break;
-	case '"': fputs("&quot;", f); break;
-	case '\'': fputs("&apos;", f); break;
-	default:
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			fputc('?', f);
-		else
-			fputc(c, f);
-	}
-}
-
-static void xml(FILE *f, const char *s)
-{
-	put_text(f, s ? s : "", "?", xml_ascii);
-}
-
-static void json_ascii(FILE *f, unsigned char c)
-{
-	switch (c) {
-	case '"': fputs("\\\"", f); break;
-	case '\\': fputs("\\\\", f); break;
-	case '\n': fputs("\\n", f); break;
-	case '\t': fputs("\\t", f); break;
-	case '\r': fputs("\\r", f); break;
-	default:
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-}
-
-/* A JSON string, quotes included; null for NULL. */
-static void js(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	put_text(f, s, "\\ufffd", json_ascii);
-	fputc('"', f);
 }
 
 static void iso_time(const struct timespec *t, char *buf, size_t size)
@@ -581,20 +436,29 @@ static void junit_count(const struct tc_suite *s, int col, struct junit_counts *
 	memset(n, 0, sizeof(*n));
 	for (int i = 0; i < s->n_cases; i++) {
 		const struct tc_case *c = &s->cases[i];
-		const char *l = tc_report_label(c);
+		enum tc_label l = tc_case_label(c);
 
 		if (col >= 0 && c->column != col)
 			continue;
 		n->tests++;
 		n->secs += c->seconds;
-		if (!strcmp(l, "error") || !strcmp(l, "timeout"))
+		if (l == TC_LABEL_ERROR || l == TC_LABEL_TIMEOUT)
 			n->errors++;
-		else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF)
+		else if (l == TC_LABEL_FAIL || c->judgement == TC_BL_DIFF)
 			n->failures++;
-		else if (!strcmp(l, "skip") || !strcmp(l, "xfail") || !strcmp(l, "-") ||
-			 !strcmp(l, "late"))
+		else if (l == TC_LABEL_SKIP || l == TC_LABEL_XFAIL || l == TC_LABEL_NOT_RUN ||
+			 l == TC_LABEL_LATE)
 			n->skipped++;
 	}
+}
+
+/* <property name="NAME" value="VALUE"/> */
+static void property(struct tc_xml *x, const char *name, const char *value)
+{
+	tc_xml_start(x, "property");
+	tc_xml_attr(x, "name", name);
+	tc_xml_attr(x, "value", value);
+	tc_xml_end(x);
 }
 
 void tc_report_junit(FILE *f, const struct tc_suite *s,
@@ -602,116 +466,118 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 {
 	struct junit_counts all;
 	char host[256] = "localhost", when[64];
+	struct tc_xml x;
 
 	(void)info;
 	gethostname(host, sizeof(host) - 1);
 	iso_time(&s->started, when, sizeof(when));
 	junit_count(s, -1, &all);
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"tcpconform\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
-		all.tests, all.failures, all.errors, all.skipped, s->seconds);
+	tc_xml_init(&x, f);
+	tc_xml_start(&x, "testsuites");
+	tc_xml_attr(&x, "name", "tcpconform");
+	tc_xml_attrf(&x, "tests", "%d", all.tests);
+	tc_xml_attrf(&x, "failures", "%d", all.failures);
+	tc_xml_attrf(&x, "errors", "%d", all.errors);
+	tc_xml_attrf(&x, "skipped", "%d", all.skipped);
+	tc_xml_attrf(&x, "time", "%.3f", s->seconds);
 	for (int col = 0; col < s->n_columns; col++) {
 		const struct tc_profile *p = s->profiles[s->columns[col].profile];
 		struct junit_counts n;
 
 		junit_count(s, col, &n);
-		fprintf(f, "  <testsuite name=\"");
-		xml(f, s->columns[col].label);
-		fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
-			n.tests, n.failures, n.errors, n.skipped, n.secs, when);
-		xml(f, host);
-		fprintf(f, "\">\n    <properties>\n");
-		fprintf(f, "      <property name=\"kernel.release\" value=\"");
-		xml(f, s->kernel_release);
+		tc_xml_start(&x, "testsuite");
+		tc_xml_attr(&x, "name", s->columns[col].label);
+		tc_xml_attrf(&x, "tests", "%d", n.tests);
+		tc_xml_attrf(&x, "failures", "%d", n.failures);
+		tc_xml_attrf(&x, "errors", "%d", n.errors);
+		tc_xml_attrf(&x, "skipped", "%d", n.skipped);
+		tc_xml_attrf(&x, "time", "%.3f", n.secs);
+		tc_xml_attr(&x, "timestamp", when);
+		tc_xml_attr(&x, "hostname", host);
+		tc_xml_start(&x, "properties");
+		property(&x, "kernel.release", s->kernel_release);
 		if (s->config_sha256[0])
-			fprintf(f, "\"/>\n      <property name=\"kernel.config.sha256\" value=\"%s",
-				s->config_sha256);
+			property(&x, "kernel.config.sha256", s->config_sha256);
 		if (s->accel[0])
-			fprintf(f, "\"/>\n      <property name=\"kernel.accelerator\" value=\"%s",
-				s->accel);
-		if (s->timing_note[0]) {
-			fprintf(f, "\"/>\n      <property name=\"timing.note\" value=\"");
-			xml(f, s->timing_note);
-		}
-		fprintf(f, "\"/>\n      <property name=\"profile.file\" value=\"");
-		xml(f, p->file ? p->file : "");
-		fprintf(f, "\"/>\n");
-		for (int k = 0; k < p->n_sysctls; k++) {
-			fprintf(f, "      <property name=\"");
-			xml(f, p->sysctls[k].key);
-			fprintf(f, "\" value=\"");
-			xml(f, p->sysctls[k].value);
-			fprintf(f, "\"/>\n");
-		}
-		fprintf(f, "    </properties>\n");
+			property(&x, "kernel.accelerator", s->accel);
+		if (s->timing_note[0])
+			property(&x, "timing.note", s->timing_note);
+		property(&x, "profile.file", p->file ? p->file : "");
+		for (int k = 0; k < p->n_sysctls; k++)
+			property(&x, p->sysctls[k].key, p->sysctls[k].value);
+		tc_xml_end(&x);
 		for (int i = 0; i < s->n_cases; i++) {
 			const struct tc_case *c = &s->cases[i];
-			const char *l = tc_report_label(c);
+			enum tc_label l = tc_case_label(c);
+			struct strbuf msg = STRBUF_INIT;
 
 			if (c->column != col)
 				continue;
-			fprintf(f, "    <testcase name=\"");
-			xml(f, s->scripts[c->script]);
-			fprintf(f, "\" classname=\"");
-			xml(f, s->columns[col].label);
-			fprintf(f, "\" time=\"%.3f\"", c->seconds);
-			if (!strcmp(l, "pass") && c->judgement != TC_BL_DIFF && !c->output.len) {
-				fprintf(f, "/>\n");
+			tc_xml_start(&x, "testcase");
+			tc_xml_attr(&x, "name", s->scripts[c->script]);
+			tc_xml_attr(&x, "classname", s->columns[col].label);
+			tc_xml_attrf(&x, "time", "%.3f", c->seconds);
+			if (l == TC_LABEL_PASS && c->judgement != TC_BL_DIFF && !c->output.len) {
+				tc_xml_end(&x);
 				continue;
 			}
-			fprintf(f, ">\n");
-			if (!strcmp(l, "skip") || !strcmp(l, "-") || !strcmp(l, "xfail") ||
-			    !strcmp(l, "late")) {
-				fprintf(f, "      <skipped message=\"");
-				if (!strcmp(l, "-"))
-					xml(f, "not run: interrupted");
-				else if (!strcmp(l, "skip") || !strcmp(l, "late"))
-					xml(f, c->message);
-				else {
-					fprintf(f, "expected %s (baseline): ", tc_outcome_name(c->outcome));
-					xml(f, c->bl_reason ? c->bl_reason : "no reason given");
+			if (l == TC_LABEL_SKIP || l == TC_LABEL_NOT_RUN || l == TC_LABEL_XFAIL ||
+			    l == TC_LABEL_LATE) {
+				if (l == TC_LABEL_NOT_RUN)
+					strbuf_addstr(&msg, "not run: interrupted");
+				else if (l == TC_LABEL_SKIP || l == TC_LABEL_LATE)
+					strbuf_addstr(&msg, c->message ? c->message : "");
+				else
+					strbuf_addf(&msg, "expected %s (baseline): %s",
+						    tc_outcome_name(c->outcome),
+						    c->bl_reason ? c->bl_reason : "no reason given");
+				tc_xml_start(&x, "skipped");
+				tc_xml_attr(&x, "message", msg.buf);
+				tc_xml_end(&x);
+			} else if (l == TC_LABEL_ERROR || l == TC_LABEL_TIMEOUT) {
+				tc_xml_start(&x, "error");
+				tc_xml_attr(&x, "message", c->message);
+				tc_xml_attr(&x, "type", c->crashed ? "crash" : tc_label_name(l));
+				tc_xml_text(&x, c->output.buf);
+				tc_xml_end(&x);
+			} else if (l == TC_LABEL_FAIL || c->judgement == TC_BL_DIFF) {
+				if (l == TC_LABEL_FAIL) {
+					strbuf_addstr(&msg, c->message ? c->message : "");
+					if (c->cause)
+						strbuf_addf(&msg, " [because of %s]", c->cause);
+				} else {
+					strbuf_addf(&msg, "%s, but the baseline expects %s",
+						    tc_label_name(l),
+						    c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) :
+						    "nothing (not in the baseline)");
 				}
-				fprintf(f, "\"/>\n");
-			} else if (!strcmp(l, "error") || !strcmp(l, "timeout")) {
-				fprintf(f, "      <error message=\"");
-				xml(f, c->message);
-				fprintf(f, "\" type=\"%s\">", c->crashed ? "crash" : l);
-				xml(f, c->output.buf);
-				fprintf(f, "</error>\n");
-			} else if (!strcmp(l, "fail") || c->judgement == TC_BL_DIFF) {
-				fprintf(f, "      <failure message=\"");
-				if (!strcmp(l, "fail")) {
-					xml(f, c->message);
-					if (c->cause) {
-						fprintf(f, " [because of ");
-						xml(f, c->cause);
-						fprintf(f, "]");
-					}
-				} else
-					fprintf(f, "%s, but the baseline expects %s", l,
-						c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : "nothing (not in the baseline)");
-				fprintf(f, "\" type=\"%s\">", l);
-				xml(f, c->output.buf);
-				fprintf(f, "</failure>\n");
+				tc_xml_start(&x, "failure");
+				tc_xml_attr(&x, "message", msg.buf);
+				tc_xml_attr(&x, "type", tc_label_name(l));
+				tc_xml_text(&x, c->output.buf);
+				tc_xml_end(&x);
 			}
+			strbuf_release(&msg);
 			if (c->flaky) {
-				fprintf(f, "      <system-out>flaky: passed on attempt %d; first: ",
-					c->attempts);
-				xml(f, c->flaky_message);
-				fprintf(f, "</system-out>\n");
+				strbuf_addf(&msg, "flaky: passed on attempt %d; first: %s", c->attempts,
+					    c->flaky_message ? c->flaky_message : "");
+				tc_xml_start(&x, "system-out");
+				tc_xml_text(&x, msg.buf);
+				tc_xml_end(&x);
+				strbuf_release(&msg);
 			}
-			if (c->output.len && (!strcmp(l, "pass") || !strcmp(l, "flaky") ||
-					      !strcmp(l, "xfail") || !strcmp(l, "skip") ||
-					      !strcmp(l, "late"))) {
-				fprintf(f, "      <system-err>");
-				xml(f, c->output.buf);
-				fprintf(f, "</system-err>\n");
+			if (c->output.len && (l == TC_LABEL_PASS || l == TC_LABEL_FLAKY ||
+					      l == TC_LABEL_XFAIL || l == TC_LABEL_SKIP ||
+					      l == TC_LABEL_LATE)) {
+				tc_xml_start(&x, "system-err");
+				tc_xml_text(&x, c->output.buf);
+				tc_xml_end(&x);
 			}
-			fprintf(f, "    </testcase>\n");
+			tc_xml_end(&x);
 		}
-		fprintf(f, "  </testsuite>\n");
+		tc_xml_end(&x);
 	}
-	fprintf(f, "</testsuites>\n");
+	tc_xml_end(&x);
 }
 
 /* ---- JSON ----------------------------------------------------------- */
@@ -720,134 +586,226 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		    const struct tc_report_info *info)
 {
 	struct tc_counts n;
+	struct tc_json j;
 	char when[64];
 
 	tc_report_count(s, &n);
 	iso_time(&s->started, when, sizeof(when));
-	fprintf(f, "{\n  \"tool\": \"tcpconform\",\n  \"version\": ");
-	js(f, info->version);
-	fprintf(f, ",\n  \"command\": [");
-	for (int i = 0; i < info->argc; i++) {
-		fputs(i ? ", " : "", f);
-		js(f, info->argv[i]);
-	}
-	fprintf(f, "],\n  \"kernel\": {\"release\": ");
-	js(f, s->kernel_release);
-	fprintf(f, ", \"version\": ");
-	js(f, s->kernel_version);
-	fprintf(f, ", \"machine\": ");
-	js(f, s->machine);
-	fprintf(f, ", \"config_sha256\": ");
-	js(f, s->config_sha256[0] ? s->config_sha256 : NULL);
-	fprintf(f, ", \"accelerator\": ");
-	js(f, s->accel[0] ? s->accel : NULL);
-	fprintf(f, "},\n  \"timing_note\": ");
-	js(f, s->timing_note[0] ? s->timing_note : NULL);
-	fprintf(f, ",\n  \"started\": \"%sZ\",\n  \"seconds\": %.3f,\n", when, s->seconds);
-	fprintf(f, "  \"jobs\": %d,\n  \"timeout_s\": %d,\n  \"retries\": %d,\n",
-		info->jobs, info->timeout_s, info->retries);
-	fprintf(f, "  \"attribution\": {\"runs\": %d, \"seconds\": %.3f},\n",
-		s->attrib_runs, s->attrib_seconds);
-	fprintf(f, "  \"shard\": {\"k\": %d, \"n\": %d, \"cases\": %d, \"total\": %d},\n",
-		s->shard_k, s->shard_n, s->n_cases, s->n_total);
-	fprintf(f, "  \"interrupted\": %s,\n  \"baseline\": ", s->interrupted ? "true" : "false");
+	strcat(when, "Z");
+	tc_json_init(&j, f);
+	tc_json_object(&j, true);
+	tc_json_key(&j, "tool");
+	tc_json_str(&j, "tcpconform");
+	tc_json_key(&j, "version");
+	tc_json_str(&j, info->version);
+	tc_json_key(&j, "command");
+	tc_json_array(&j, false);
+	for (int i = 0; i < info->argc; i++)
+		tc_json_str(&j, info->argv[i]);
+	tc_json_end(&j);
+	tc_json_key(&j, "kernel");
+	tc_json_object(&j, false);
+	tc_json_key(&j, "release");
+	tc_json_str(&j, s->kernel_release);
+	tc_json_key(&j, "version");
+	tc_json_str(&j, s->kernel_version);
+	tc_json_key(&j, "machine");
+	tc_json_str(&j, s->machine);
+	tc_json_key(&j, "config_sha256");
+	tc_json_str(&j, s->config_sha256[0] ? s->config_sha256 : NULL);
+	tc_json_key(&j, "accelerator");
+	tc_json_str(&j, s->accel[0] ? s->accel : NULL);
+	tc_json_end(&j);
+	tc_json_key(&j, "timing_note");
+	tc_json_str(&j, s->timing_note[0] ? s->timing_note : NULL);
+	tc_json_key(&j, "started");
+	tc_json_str(&j, when);
+	tc_json_key(&j, "seconds");
+	tc_json_num(&j, "%.3f", s->seconds);
+	tc_json_key(&j, "jobs");
+	tc_json_num(&j, "%d", info->jobs);
+	tc_json_key(&j, "timeout_s");
+	tc_json_num(&j, "%d", info->timeout_s);
+	tc_json_key(&j, "retries");
+	tc_json_num(&j, "%d", info->retries);
+	tc_json_key(&j, "attribution");
+	tc_json_object(&j, false);
+	tc_json_key(&j, "runs");
+	tc_json_num(&j, "%d", s->attrib_runs);
+	tc_json_key(&j, "seconds");
+	tc_json_num(&j, "%.3f", s->attrib_seconds);
+	tc_json_end(&j);
+	tc_json_key(&j, "shard");
+	tc_json_object(&j, false);
+	tc_json_key(&j, "k");
+	tc_json_num(&j, "%d", s->shard_k);
+	tc_json_key(&j, "n");
+	tc_json_num(&j, "%d", s->shard_n);
+	tc_json_key(&j, "cases");
+	tc_json_num(&j, "%d", s->n_cases);
+	tc_json_key(&j, "total");
+	tc_json_num(&j, "%d", s->n_total);
+	tc_json_end(&j);
+	tc_json_key(&j, "interrupted");
+	tc_json_bool(&j, s->interrupted);
+	tc_json_key(&j, "baseline");
 	if (info->baseline_file) {
-		fprintf(f, "{\"file\": ");
-		js(f, info->baseline_file);
-		fprintf(f, ", \"kernel\": ");
-		js(f, info->baseline_kernel);
-		fprintf(f, ", \"config\": ");
-		js(f, info->baseline_config);
-		fprintf(f, ", \"accelerator\": ");
-		js(f, info->baseline_accel);
+		tc_json_object(&j, false);
+		tc_json_key(&j, "file");
+		tc_json_str(&j, info->baseline_file);
+		tc_json_key(&j, "kernel");
+		tc_json_str(&j, info->baseline_kernel);
+		tc_json_key(&j, "config");
+		tc_json_str(&j, info->baseline_config);
+		tc_json_key(&j, "accelerator");
+		tc_json_str(&j, info->baseline_accel);
 		/* Per profile of the run: whether the baseline records its
 		 * settings, and each one changed since ("was" null: added;
 		 * "now" null: removed). */
-		fprintf(f, ", \"settings\": [");
+		tc_json_key(&j, "settings");
+		tc_json_array(&j, false);
 		for (int i = 0; info->settings && i < s->n_profiles; i++) {
 			const struct tc_settings_diff *d = &info->settings[i];
 
-			fprintf(f, "%s{\"profile\": ", i ? ", " : "");
-			js(f, s->profiles[i]->name);
-			fprintf(f, ", \"recorded\": %s, \"changes\": [",
-				d->recorded ? "true" : "false");
+			tc_json_object(&j, false);
+			tc_json_key(&j, "profile");
+			tc_json_str(&j, s->profiles[i]->name);
+			tc_json_key(&j, "recorded");
+			tc_json_bool(&j, d->recorded);
+			tc_json_key(&j, "changes");
+			tc_json_array(&j, false);
 			for (int k = 0; k < d->n; k++) {
-				fprintf(f, "%s{\"key\": ", k ? ", " : "");
-				js(f, d->changes[k].key);
-				fprintf(f, ", \"was\": ");
-				js(f, d->changes[k].was);
-				fprintf(f, ", \"now\": ");
-				js(f, d->changes[k].now);
-				fputc('}', f);
+				tc_json_object(&j, false);
+				tc_json_key(&j, "key");
+				tc_json_str(&j, d->changes[k].key);
+				tc_json_key(&j, "was");
+				tc_json_str(&j, d->changes[k].was);
+				tc_json_key(&j, "now");
+				tc_json_str(&j, d->changes[k].now);
+				tc_json_end(&j);
 			}
-			fprintf(f, "]}");
+			tc_json_end(&j);
+			tc_json_end(&j);
 		}
-		fprintf(f, "], \"differences\": %d}", n.differ);
+		tc_json_end(&j);
+		tc_json_key(&j, "differences");
+		tc_json_num(&j, "%d", n.differ);
+		tc_json_end(&j);
 	} else {
-		fputs("null", f);
+		tc_json_null(&j);
 	}
-	fprintf(f, ",\n  \"profiles\": [");
+	tc_json_key(&j, "profiles");
+	tc_json_array(&j, true);
 	for (int i = 0; i < s->n_profiles; i++) {
 		const struct tc_profile *p = s->profiles[i];
 
-		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-		js(f, p->name);
-		fprintf(f, ", \"file\": ");
-		js(f, p->file);
-		fprintf(f, ", \"sysctls\": [");
+		tc_json_object(&j, false);
+		tc_json_key(&j, "name");
+		tc_json_str(&j, p->name);
+		tc_json_key(&j, "file");
+		tc_json_str(&j, p->file);
+		tc_json_key(&j, "sysctls");
+		tc_json_array(&j, false);
 		for (int k = 0; k < p->n_sysctls; k++) {
-			fprintf(f, "%s{\"key\": ", k ? ", " : "");
-			js(f, p->sysctls[k].key);
-			fprintf(f, ", \"value\": ");
-			js(f, p->sysctls[k].value);
-			fprintf(f, ", \"line\": %d}", p->sysctls[k].line);
+			tc_json_object(&j, false);
+			tc_json_key(&j, "key");
+			tc_json_str(&j, p->sysctls[k].key);
+			tc_json_key(&j, "value");
+			tc_json_str(&j, p->sysctls[k].value);
+			tc_json_key(&j, "line");
+			tc_json_num(&j, "%d", p->sysctls[k].line);
+			tc_json_end(&j);
 		}
-		fprintf(f, "]}");
+		tc_json_end(&j);
+		tc_json_end(&j);
 	}
-	fprintf(f, "\n  ],\n  \"results\": [");
+	tc_json_end(&j);
+	tc_json_key(&j, "results");
+	tc_json_array(&j, true);
 	for (int i = 0; i < s->n_cases; i++) {
 		const struct tc_case *c = &s->cases[i];
 		const struct tc_column *col = &s->columns[c->column];
 
-		fprintf(f, "%s\n    {\"number\": %d, \"script\": ", i ? "," : "", c->number);
-		js(f, s->scripts[c->script]);
-		fprintf(f, ", \"profile\": ");
-		js(f, col->label);
-		fprintf(f, ", \"ip_version\": %d, \"outcome\": ", col->ip_version);
-		js(f, tc_outcome_name(c->outcome));
-		fprintf(f, ", \"label\": ");
-		js(f, tc_report_label(c));
-		fprintf(f, ", \"exit_code\": %d, \"crashed\": %s, \"flaky\": %s, \"attempts\": %d, \"late_attempts\": %d",
-			c->exit_code, c->crashed ? "true" : "false", c->flaky ? "true" : "false",
-			c->attempts, c->late_attempts);
-		fprintf(f, ", \"started_s\": %.3f, \"seconds\": %.3f, \"message\": ",
-			c->started, c->seconds);
-		js(f, c->message);
-		fprintf(f, ", \"first_attempt_message\": ");
-		js(f, c->flaky_message);
-		fprintf(f, ", \"pcap\": ");
-		js(f, c->pcap);
-		fprintf(f, ", \"reference_outcome\": ");
-		js(f, c->ref_outcome > 0 ? tc_outcome_name(c->ref_outcome) : NULL);
-		fprintf(f, ", \"cause\": ");
-		js(f, c->cause);
-		fprintf(f, ", \"baseline\": ");
+		tc_json_object(&j, false);
+		tc_json_key(&j, "number");
+		tc_json_num(&j, "%d", c->number);
+		tc_json_key(&j, "script");
+		tc_json_str(&j, s->scripts[c->script]);
+		tc_json_key(&j, "profile");
+		tc_json_str(&j, col->label);
+		tc_json_key(&j, "ip_version");
+		tc_json_num(&j, "%d", col->ip_version);
+		tc_json_key(&j, "outcome");
+		tc_json_str(&j, tc_outcome_name(c->outcome));
+		tc_json_key(&j, "label");
+		tc_json_str(&j, tc_label_name(tc_case_label(c)));
+		tc_json_key(&j, "exit_code");
+		tc_json_num(&j, "%d", c->exit_code);
+		tc_json_key(&j, "crashed");
+		tc_json_bool(&j, c->crashed);
+		tc_json_key(&j, "flaky");
+		tc_json_bool(&j, c->flaky);
+		tc_json_key(&j, "attempts");
+		tc_json_num(&j, "%d", c->attempts);
+		tc_json_key(&j, "late_attempts");
+		tc_json_num(&j, "%d", c->late_attempts);
+		tc_json_key(&j, "started_s");
+		tc_json_num(&j, "%.3f", c->started);
+		tc_json_key(&j, "seconds");
+		tc_json_num(&j, "%.3f", c->seconds);
+		tc_json_key(&j, "message");
+		tc_json_str(&j, c->message);
+		tc_json_key(&j, "first_attempt_message");
+		tc_json_str(&j, c->flaky_message);
+		tc_json_key(&j, "pcap");
+		tc_json_str(&j, c->pcap);
+		tc_json_key(&j, "reference_outcome");
+		tc_json_str(&j, c->ref_outcome > 0 ? tc_outcome_name(c->ref_outcome) : NULL);
+		tc_json_key(&j, "cause");
+		tc_json_str(&j, c->cause);
+		tc_json_key(&j, "baseline");
 		if (c->judgement == TC_BL_NONE) {
-			fputs("null", f);
+			tc_json_null(&j);
 		} else {
-			fprintf(f, "{\"outcome\": ");
-			js(f, c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : NULL);
-			fprintf(f, ", \"reason\": ");
-			js(f, c->bl_reason);
-			fprintf(f, ", \"same\": %s}", c->judgement == TC_BL_SAME ? "true" : "false");
+			tc_json_object(&j, false);
+			tc_json_key(&j, "outcome");
+			tc_json_str(&j, c->bl_outcome >= 0 ? tc_outcome_name(c->bl_outcome) : NULL);
+			tc_json_key(&j, "reason");
+			tc_json_str(&j, c->bl_reason);
+			tc_json_key(&j, "same");
+			tc_json_bool(&j, c->judgement == TC_BL_SAME);
+			tc_json_end(&j);
 		}
-		fprintf(f, ", \"output\": ");
-		js(f, c->output.buf);
-		fputc('}', f);
+		tc_json_key(&j, "output");
+		tc_json_str(&j, c->output.buf);
+		tc_json_end(&j);
 	}
-	fprintf(f, "\n  ],\n  \"summary\": {\"passed\": %d, \"failed\": %d, \"skipped\": %d, "
-		"\"not_run\": %d, \"errors\": %d, \"timeouts\": %d, \"crashed\": %d, "
-		"\"flaky\": %d, \"late\": %d, \"expected_failures\": %d, \"baseline_differences\": %d}\n}\n",
-		n.passed, n.failed, n.skipped, n.not_run, n.errors, n.timeouts, n.crashed,
-		n.flaky, n.late, n.expected, n.differ);
+	tc_json_end(&j);
+	tc_json_key(&j, "summary");
+	tc_json_object(&j, false);
+	tc_json_key(&j, "passed");
+	tc_json_num(&j, "%d", n.passed);
+	tc_json_key(&j, "failed");
+	tc_json_num(&j, "%d", n.failed);
+	tc_json_key(&j, "skipped");
+	tc_json_num(&j, "%d", n.skipped);
+	tc_json_key(&j, "not_run");
+	tc_json_num(&j, "%d", n.not_run);
+	tc_json_key(&j, "errors");
+	tc_json_num(&j, "%d", n.errors);
+	tc_json_key(&j, "timeouts");
+	tc_json_num(&j, "%d", n.timeouts);
+	tc_json_key(&j, "crashed");
+	tc_json_num(&j, "%d", n.crashed);
+	tc_json_key(&j, "flaky");
+	tc_json_num(&j, "%d", n.flaky);
+	tc_json_key(&j, "late");
+	tc_json_num(&j, "%d", n.late);
+	tc_json_key(&j, "expected_failures");
+	tc_json_num(&j, "%d", n.expected);
+	tc_json_key(&j, "baseline_differences");
+	tc_json_num(&j, "%d", n.differ);
+	tc_json_end(&j);
+	tc_json_end(&j);
+	fputc('\n', f);
 }

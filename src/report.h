@@ -2,7 +2,7 @@
  * report.h: rendering results.  Every function writes to the FILE* (or
  * strbuf) it is given and nothing else; main.c decides where.
  *
- * One result structure (struct tc_suite, runner.h) feeds every format:
+ * One result structure (struct tc_suite, result.h) feeds every format:
  *   terminal   a progress line (TTY) or one plain line per run, then the
  *              matrix of scripts times profiles, each failure with its first
  *              message, the baseline differences, and a closing line
@@ -13,27 +13,19 @@
  *   JUnit XML  one testsuite per profile, one testcase per script;
  *   JSON       everything, with timings and the kernel release.
  *
- * Labels: pass, fail, error, timeout, skip; with a baseline, xfail (a
- * non-pass outcome the baseline expects) and xpass (a pass where the
- * baseline expects something else); flaky (passed on a retry).
+ * Each case is shown by its label (enum tc_label, result.h): pass, fail,
+ * error, timeout, skip; with a baseline, xfail (a non-pass outcome the
+ * baseline expects) and xpass (a pass where the baseline expects
+ * something else); flaky (passed on a retry).
  */
 #ifndef TC_REPORT_H
 #define TC_REPORT_H
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "result.h"
 
-struct tc_error;
 struct tc_settings_diff;
-struct strbuf;
-
-/* "FILE:LINE:COL: error: MESSAGE\n" and the detail lines: how every
- * error reaches the user. */
-void tc_report_format_error(struct strbuf *out, const struct tc_error *err);
-
-/* The label of a finished case (see above); "-" when it did not run. */
-const char *tc_report_label(const struct tc_case *c);
 
 /* Does this case fail the command (before the exit-code ranking)? */
 struct tc_counts {

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,40 +20,11 @@
 #include "engine.h"
 #include "error.h"
 #include "fsutil.h"
+#include "load.h"
 #include "phase.h"
-#include "report.h"
+#include "proc.h"
 #include "script.h"
-#include "syscalls.h"
-
-static const struct {
-	enum tc_outcome o;
-	const char *name;
-} outcome_names[] = {
-	{ TC_OUT_NONE, "none" },
-	{ TC_OUT_PASS, "pass" },
-	{ TC_OUT_FAIL, "fail" },
-	{ TC_OUT_ERROR, "error" },
-	{ TC_OUT_TIMEOUT, "timeout" },
-	{ TC_OUT_SKIP, "skip" },
-	{ TC_OUT_LATE, "late" },
-	{ 0, NULL },
-};
-
-const char *tc_outcome_name(enum tc_outcome o)
-{
-	for (int i = 0; outcome_names[i].name; i++)
-		if (outcome_names[i].o == o)
-			return outcome_names[i].name;
-	return "?";
-}
-
-int tc_outcome_parse(const char *s)
-{
-	for (int i = 0; outcome_names[i].name; i++)
-		if (!strcmp(outcome_names[i].name, s))
-			return (int)outcome_names[i].o;
-	return -1;
-}
+#include "xalloc.h"
 
 /* What the parent learnt about a script before its first run. */
 enum prep_state { PREP_TODO = 0, PREP_OK, PREP_ERROR, PREP_SKIP };
@@ -71,23 +41,6 @@ struct tc_prep {
 	bool text_shown;
 	int exit_code;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
 
 void tc_suite_init(struct tc_suite *s)
 {
@@ -352,7 +305,7 @@ static void prep_fail(struct tc_prep *p, const struct tc_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	p->state = PREP_ERROR;
 	p->exit_code = tc_error_exit_code(err);
 	p->message = first_line(sb.buf);
@@ -433,14 +386,9 @@ static void prep_script(struct tc_suite *s, const struct tc_case *c,
 	for (int k = 0; k < o->n_opts; k++)
 		tc_config_set(&defs, o->opts[k].name, o->opts[k].value, &err);
 	tc_error_clear(&err);
-	if (tc_script_parse_file(path, defs.defines, defs.n_defines, &p->script, &err) < 0 ||
-	    tc_syscalls_check_script(p->script, &err) < 0) {
-		prep_fail(p, &err);
-		goto out;
-	}
 	tc_config_init(&p->cfg);
 	p->cfg_init = true;
-	if (tc_config_apply_script(&p->cfg, p->script, &err) < 0) {
+	if (tc_script_load(path, defs.defines, defs.n_defines, &p->cfg, &p->script, &err) < 0) {
 		prep_fail(p, &err);
 		goto out;
 	}
@@ -641,7 +589,8 @@ static void start_guard(void)
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
-	g = fork();
+	g = tc_proc_fork(&(struct tc_proc_opts){
+		.fd_in = p[0], .fd_out = -1, .fd_err = -1 });
 	if (g < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -651,7 +600,6 @@ static void start_guard(void)
 		close(p[0]);
 		return;		/* p[1] stays open until this process is gone */
 	}
-	dup2(p[0], 0);
 	close_range(1, ~0U, 0);
 	while (read(0, &c, 1) < 0 && errno == EINTR)
 		;
@@ -746,7 +694,7 @@ static bool enter_user_namespace(void)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return false;
 	/* A credential change may clear the death signal: set it again. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	tc_proc_die_with_parent(0, 0);
 	/* Without these maps the process has no uid inside and cannot go on
 	 * as root there: leave, as a run that could not start. */
 	snprintf(map, sizeof(map), "0 %u 1\n", uid);
@@ -854,8 +802,7 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 		return false;
 	if (init > 0) {
 		/* Outside: wait, then leave as the run did. */
-		while (waitpid(init, &status, 0) < 0 && errno == EINTR)
-			;
+		tc_proc_wait(init, &status);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == NO_PID_NAMESPACE)
 			return false;
 		if (WIFEXITED(status) && WEXITSTATUS(status) >= 128) {
@@ -866,7 +813,7 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	}
 	/* PID 1. */
 	tc_phase("cloned");
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	tc_proc_die_with_parent(0, 0);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
@@ -874,11 +821,11 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	if (cfg->realtime > 0 &&
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		sv[0] = sv[1] = -1;
-	eng = fork();
+	eng = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_DIE_WITH_PARENT,
+		.fd_in = -1, .fd_out = -1, .fd_err = -1 });
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
 	if (eng == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (sv[0] >= 0)
 			close(sv[0]);
 		if (user_ns && enter_user_namespace() && sv[1] >= 0)
@@ -923,9 +870,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	setpgid(0, 0);
 	/* Die with the runner, even when it is SIGKILLed: the namespaces go
 	 * with the last process in them. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != r->parent)
-		_exit(TC_EXIT_ENV);
+	tc_proc_die_with_parent(r->parent, TC_EXIT_ENV);
 	tc_phase("forked");
 	start_guard();
 	tc_phase("guard");
@@ -953,7 +898,7 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	}
 	if (!err.file)
 		err.file = p->script->path;
-	tc_report_format_error(&sb, &err);
+	tc_error_format(&sb, &err);
 	put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
 	fputs(sb.buf, stderr);
 	strbuf_release(&sb);
@@ -1052,7 +997,7 @@ static void config_fail(struct run *r, struct tc_case *c, const struct tc_error 
 	struct strbuf sb = STRBUF_INIT;
 	char *first;
 
-	tc_report_format_error(&sb, err);
+	tc_error_format(&sb, err);
 	say(r, c, sb.buf);
 	first = first_line(sb.buf);
 	strbuf_release(&sb);
@@ -1126,7 +1071,7 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 	if (r->o->on_start)
 		r->o->on_start(r->o->arg, r->s, c);
 	fflush(NULL);
-	pid = fork();
+	pid = tc_proc_fork(NULL);
 	if (pid < 0) {
 		e = errno;
 		close(outp[0]);
@@ -1207,8 +1152,7 @@ static int reap(struct run *r, struct slot *sl)
 	int status = 0;
 
 	kill(-sl->pid, SIGKILL);
-	while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tc_proc_wait(sl->pid, &status);
 	tc_phase("reaped");
 	drain(r, sl);
 	pcap_close(r, sl, &r->s->cases[sl->ci], true);

@@ -52,104 +52,12 @@
 
 #include "config.h"
 #include "profile.h"
+#include "result.h"
 #include "strbuf.h"
 
 struct tc_error;
 
 #define TC_RUN_START_GAP_MS 25
-
-enum tc_outcome {
-	TC_OUT_NONE = 0,	/* not run (interrupted) */
-	TC_OUT_PASS,
-	TC_OUT_FAIL,
-	TC_OUT_ERROR,
-	TC_OUT_TIMEOUT,
-	TC_OUT_SKIP,
-	TC_OUT_LATE,		/* tcpconform missed its own schedule: no verdict */
-};
-
-/* "pass", "fail", ... ("none" for TC_OUT_NONE). */
-const char *tc_outcome_name(enum tc_outcome o);
-/* The outcome named s, or -1. */
-int tc_outcome_parse(const char *s);
-
-/* How a finished case compares with the baseline (baseline.c). */
-enum tc_judgement {
-	TC_BL_NONE = 0,		/* no baseline given */
-	TC_BL_SAME,		/* as recorded */
-	TC_BL_DIFF,		/* differs, or not recorded */
-};
-
-struct tc_column {
-	int profile;		/* index into the suite's profiles */
-	int ip_version;		/* TC_IPV4, TC_IPV6, TC_IPV4_MAPPED_IPV6, or 0:
-				 * as the script says (no column option) */
-	char *label;		/* "rfc-strict", "rfc-strict/ipv6" */
-};
-
-struct tc_case {
-	int script;		/* index into scripts */
-	int column;		/* index into columns */
-	int number;		/* 1-based, in the whole suite before sharding */
-
-	enum tc_outcome outcome;
-	int exit_code;		/* error.h's code for this run: 0..4 */
-	bool crashed;		/* a signal or exit 3: never expected */
-	bool flaky;		/* passed on a retry */
-	int attempts;
-	int late_attempts;	/* attempts that ended late */
-	char *message;		/* the first failing line, or the skip reason */
-	char *flaky_message;	/* the first attempt's failure, when flaky */
-	struct strbuf output;	/* what the run printed (every attempt) */
-	double seconds;		/* the last attempt's wall time */
-	double started;		/* seconds since the suite started */
-	char *pcap;		/* the kept capture, or NULL */
-
-	/* Filled by attrib.c: the outcome under the kernel's defaults (-1:
-	 * unknown) and, when this one differs, the setting(s) of the
-	 * profile that make the difference (or why none was found). */
-	int ref_outcome;
-	char *cause;
-
-	enum tc_judgement judgement;
-	int bl_outcome;		/* the recorded outcome, or -1 */
-	const char *bl_reason;	/* the recorded reason, or NULL; borrowed */
-};
-
-struct tc_suite {
-	char **scripts;
-	int n_scripts;
-	/* Set before tc_suite_add_path: a directory named "slow" below a
-	 * directory given is searched too (the slow tier).  Naming a slow
-	 * directory or a script in it runs it either way. */
-	bool with_slow;
-	struct tc_profile **profiles;	/* borrowed */
-	int n_profiles;
-	struct tc_column *columns;
-	int n_columns;
-	struct tc_case *cases;		/* the selected cases, in order */
-	int n_cases;
-	int n_total;			/* cases before sharding */
-	int shard_k, shard_n;		/* 1/1 when not sharded */
-
-	char kernel_release[128];	/* uname */
-	char kernel_version[256];
-	char machine[72];
-	/* Set by main.c for the reports: the accelerator inside tcpconform
-	 * --kernel's guest ("kvm", "tcg"; "" natively), the SHA-256 of the
-	 * kernel's /proc/config.gz contents ("" without one), and a note when
-	 * the timing tolerance was changed for this environment ("" if not). */
-	char accel[8];
-	char config_sha256[65];
-	char timing_note[256];
-	int attrib_runs;		/* extra runs made by attrib.c */
-	double attrib_seconds;
-	struct timespec started;	/* CLOCK_REALTIME */
-	double seconds;
-	bool interrupted;
-
-	struct tc_prep *prep;		/* per script, private to runner.c */
-};
 
 /* A config option from the command line: applied after the script's own
  * option lines, so it wins. */
@@ -190,6 +98,8 @@ struct tc_run_opts {
 	volatile sig_atomic_t *stop;	/* set from a signal handler: stop now */
 };
 
+/* An empty suite; release frees what the suite owns (and the runner's
+ * per-script state) and leaves it empty. */
 void tc_suite_init(struct tc_suite *s);
 void tc_suite_release(struct tc_suite *s);
 

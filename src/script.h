@@ -34,6 +34,11 @@ enum {
 	TC_TH_AE = 0x100,
 };
 
+/* The letter of each flag bit, TC_TH_FIN (bit 0) first, ACK's '.' among
+ * them: the one table the parser reads flags by and the dump and script
+ * notation print them by. */
+extern const char tc_tcp_flag_letters[];
+
 /* TCP option kinds we name. */
 enum {
 	TC_OPT_EOL = 0,
@@ -100,6 +105,10 @@ enum tc_ecn {
 	TC_ECN_CE = 3,
 	TC_ECN_ECT01 = 4,	/* outbound only: ECT(0) or ECT(1) */
 };
+
+/* "noecn", "ect1", "ect0", "ce", "ect01" as scripts write them, or NULL
+ * for a value that is none of these. */
+const char *tc_ecn_name(int ecn);
 
 /*
  * An encapsulation header written before a packet line's inner packet
@@ -323,37 +332,19 @@ struct tc_define {
 	const char *value;
 };
 
-/*
- * Parse a script from memory.  path is used in messages and stored in the
- * result.  On success returns 0 and sets *out (caller frees with
- * tc_script_free).  On a syntax or semantic error returns -1 and fills err
- * with kind TC_ERR_SCRIPT, line and column, and the message; err->detail
- * holds the source line and a caret under the column.
- */
 struct tc_error;
-int tc_script_parse(const char *path, const char *text, size_t len,
-		    const struct tc_define *defines, int n_defines,
-		    struct tc_script **out, struct tc_error *err);
-
-/* Read the file at path (a regular file of at most TC_INPUT_MAX bytes,
- * fsutil.h: anything else is an error, never a wait) and parse it (as
- * tc_script_parse). */
-int tc_script_parse_file(const char *path,
-			 const struct tc_define *defines, int n_defines,
-			 struct tc_script **out, struct tc_error *err);
 
 void tc_script_free(struct tc_script *script);
+
+/* Find the "// Requires:" lines in script->text (load.c calls it after
+ * parsing).  Returns 0, or -1 with err (TC_ERR_SCRIPT, line, column, and
+ * a caret). */
+int tc_script_read_requires(struct tc_script *script, struct tc_error *err);
 
 /* Append to err->detail source line `line` of text and a caret under
  * column col (both 1-based), as every script error shows them. */
 void tc_source_caret(const char *text, size_t len, int line, int col,
 		     struct tc_error *err);
 void tc_expr_free(struct tc_expr *e);
-
-/*
- * Render the model in a stable, line-oriented text form (used by the
- * parser's golden tests and by `tcpconform --dump`).
- */
-void tc_script_dump(const struct tc_script *script, struct strbuf *out);
 
 #endif

@@ -12,15 +12,18 @@
 #include "sniff.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
 #include "error.h"
+#include "xalloc.h"
 
 /* Big enough for a 64 KiB GSO frame plus headers, should offloads ever
  * produce one. */
@@ -115,9 +118,7 @@ int tc_sniff_open(const char *ifname, const char *bpf_filter,
 	struct tc_sniff *sn;
 
 	*out = NULL;
-	sn = calloc(1, sizeof(*sn));
-	if (!sn)
-		return tc_error_set(err, TC_ERR_ENV, "out of memory");
+	sn = xcalloc(1, sizeof(*sn));
 	snprintf(sn->ifname, sizeof(sn->ifname), "%s", ifname);
 	sn->p = pcap_create(ifname, ebuf);
 	if (!sn->p) {
@@ -182,4 +183,69 @@ void tc_sniff_close(struct tc_sniff *sn)
 	if (sn->p)
 		pcap_close(sn->p);
 	free(sn);
+}
+
+/* ---- the pcap writer -------------------------------------------------- */
+
+struct tc_pcap_out {
+	pcap_t *dead;
+	pcap_dumper_t *dump;
+};
+
+int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
+{
+	struct tc_pcap_out *po = xcalloc(1, sizeof(*po));
+	int dfd;
+	FILE *f;
+
+	*out = NULL;
+	po->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, SNAPLEN,
+							 PCAP_TSTAMP_PRECISION_NANO);
+	if (!po->dead) {
+		free(po);
+		return tc_error_set(err, TC_ERR_ENV, "cannot make a pcap writer");
+	}
+	dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	f = dfd < 0 ? NULL : fdopen(dfd, "w");
+	if (!f) {
+		int saved = errno;
+
+		if (dfd >= 0)
+			close(dfd);
+		tc_pcap_out_close(po);
+		return tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
+				    strerror(saved));
+	}
+	po->dump = pcap_dump_fopen(po->dead, f);
+	if (!po->dump) {
+		fclose(f);
+		tc_error_set(err, TC_ERR_ENV, "cannot write the capture: %s",
+			     pcap_geterr(po->dead));
+		tc_pcap_out_close(po);
+		return -1;
+	}
+	*out = po;
+	return 0;
+}
+
+void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
+		     int64_t ts_ns)
+{
+	struct pcap_pkthdr h;
+
+	h.ts.tv_sec = ts_ns / 1000000000;
+	h.ts.tv_usec = ts_ns % 1000000000;	/* nanoseconds: the file is nano-precision */
+	h.caplen = h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)po->dump, &h, frame);
+}
+
+void tc_pcap_out_close(struct tc_pcap_out *po)
+{
+	if (!po)
+		return;
+	if (po->dump)
+		pcap_dump_close(po->dump);
+	if (po->dead)
+		pcap_close(po->dead);
+	free(po);
 }

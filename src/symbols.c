@@ -7,6 +7,8 @@
  * comment.  One NULL-terminated table per domain; lookups walk them all.
  * Where several names share a value, the first listed is the one printed.
  */
+#include "symbols.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -22,7 +24,6 @@
 #include <linux/sockios.h>
 
 #include "strbuf.h"
-#include "syscalls.h"
 
 struct tc_symbol {
 	const char *name;

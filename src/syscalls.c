@@ -38,6 +38,7 @@
 
 #include "error.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /* Largest read/write count and option buffer we allocate. */
 #define MAX_IO_BYTES (64 << 20)
@@ -379,9 +380,7 @@ static int eval_buffer(struct run *r, const struct tc_expr *e, size_t n,
 			return 0;
 		return bad_arg(r, e, "expected '...', NULL or a string as the buffer");
 	}
-	*buf = calloc(1, n ? n : 1);
-	if (!*buf)
-		return tc_error_set(r->err, TC_ERR_ENV, "out of memory");
+	*buf = xcalloc(1, n);
 	if (e->type == TC_EXPR_STRING)
 		memcpy(*buf, e->str, e->str_len < n ? e->str_len : n);
 	return 0;
@@ -833,9 +832,7 @@ static int eval_iovecs(struct run *r, const struct tc_expr *list,
 	*n_iov = 0;
 	if (list->type != TC_EXPR_LIST)
 		return bad_arg(r, list, "expected a list of iovecs [{..., len}]");
-	*iov = calloc((size_t)list->n_elems + 1, sizeof(**iov));
-	if (!*iov)
-		return tc_error_set(r->err, TC_ERR_ENV, "out of memory");
+	*iov = xcalloc((size_t)list->n_elems + 1, sizeof(**iov));
 	for (int i = 0; i < list->n_elems; i++) {
 		const struct tc_expr *e = list->elems[i];
 		char *buf;
@@ -1017,9 +1014,7 @@ static int alloc_opt(struct run *r, const struct tc_expr *at, int64_t len,
 	*size = natural > (size_t)len ? natural : (size_t)len;
 	if (*size < 16)
 		*size = 16;
-	*buf = calloc(1, *size);
-	if (!*buf)
-		return tc_error_set(r->err, TC_ERR_ENV, "out of memory");
+	*buf = xcalloc(1, *size);
 	return 0;
 }
 
@@ -1261,12 +1256,8 @@ static int do_poll(struct run *r)
 	if (n < 0 || n > list->n_elems)
 		return bad_arg(r, ARG(r, 1), "poll() nfds %" PRId64 " does not match the %d pollfds given",
 			       n, list->n_elems);
-	fds = calloc((size_t)list->n_elems + 1, sizeof(*fds));
-	revents = calloc((size_t)list->n_elems + 1, sizeof(*revents));
-	if (!fds || !revents) {
-		tc_error_set(r->err, TC_ERR_ENV, "out of memory");
-		goto out;
-	}
+	fds = xcalloc((size_t)list->n_elems + 1, sizeof(*fds));
+	revents = xcalloc((size_t)list->n_elems + 1, sizeof(*revents));
 	for (int i = 0; i < list->n_elems; i++) {
 		const struct tc_expr *p = list->elems[i];
 		int64_t v;
@@ -1419,9 +1410,7 @@ static int do_epoll_wait(struct run *r)
 	if (max < 0 || max > MAX_EPOLL_EVENTS)
 		return bad_arg(r, ARG(r, 2), "maxevents %" PRId64 " out of range (0 to %d)",
 			       max, MAX_EPOLL_EVENTS);
-	evs = calloc((size_t)max + 1, sizeof(*evs));
-	if (!evs)
-		return tc_error_set(r->err, TC_ERR_ENV, "out of memory");
+	evs = xcalloc((size_t)max + 1, sizeof(*evs));
 	DO_CALL(r, epoll_wait(ep, evs, (int)max, (int)timeout));
 	if (check_plain(r) < 0)
 		goto out;
@@ -1798,11 +1787,7 @@ static int do_recvmsg(struct run *r)
 		bad_arg(r, m.control, "expected msg_control=[{cmsg...}, ...]");
 		goto out;
 	}
-	control = calloc(1, CONTROL_BYTES);
-	if (!control) {
-		tc_error_set(r->err, TC_ERR_ENV, "out of memory");
-		goto out;
-	}
+	control = xcalloc(1, CONTROL_BYTES);
 	mh.msg_name = &ss;
 	mh.msg_namelen = sizeof(ss);
 	mh.msg_iov = iov;

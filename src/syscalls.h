@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "script.h"
+#include "symbols.h"
 
 struct tc_error;
 
@@ -123,24 +124,5 @@ int tc_syscalls_check_script(const struct tc_script *s, struct tc_error *err);
  */
 int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
 		    struct tc_error *err);
-
-/* Symbol table lookups (symbols.c): name -> value.  Returns 0 or -1. */
-int tc_symbol_lookup(const char *name, int64_t *value);
-/* errno name -> number, and number -> name ("ECONNREFUSED"); NULL if unknown. */
-int tc_errno_lookup(const char *name, int *value);
-const char *tc_errno_name(int value);
-
-/* Families of flag names, for printing values symbolically. */
-enum tc_flag_set {
-	TC_FLAGS_POLL,		/* POLLIN|POLLOUT */
-	TC_FLAGS_EPOLL,		/* EPOLLIN|EPOLLET */
-	TC_FLAGS_MSG,		/* MSG_ERRQUEUE|MSG_TRUNC */
-	TC_FLAGS_OPEN,		/* O_RDWR|O_NONBLOCK (access mode first) */
-};
-
-/* Append value as NAME|NAME, unnamed bits as one hex number, 0 as "0". */
-struct strbuf;
-void tc_symbol_format_flags(enum tc_flag_set set, int64_t value,
-			    struct strbuf *out);
 
 #endif

@@ -194,9 +194,7 @@ static int mismatch_flags(struct tc_mismatch *mm, uint16_t exp, uint16_t act)
 
 static const char *ecn_name(int ecn)
 {
-	static const char *const names[] = { "noecn", "ect1", "ect0", "ce", "ect01" };
-
-	return ecn >= 0 && ecn <= 4 ? names[ecn] : "?";
+	return tc_ecn_name(ecn) ? tc_ecn_name(ecn) : "?";
 }
 
 /* Map the SACK edges and TS val of decoded live options into script space. */
@@ -239,7 +237,7 @@ static unsigned opt_len(const struct tc_option *o)
 	}
 }
 
-static int compare_options(struct tc_conn_map *m, const struct tc_packet *exp,
+static int compare_options(const struct tc_conn_map *m, const struct tc_packet *exp,
 			   const struct tc_segment *act,
 			   const struct tc_verify_opts *vo,
 			   struct tc_mismatch *mm)
@@ -494,14 +492,35 @@ static int verify_encaps(const struct tc_packet *exp, const struct tc_segment *a
 	return 0;
 }
 
+void tc_map_apply(struct tc_conn_map *m, const struct tc_map_update *up)
+{
+	if (up->learn_local)
+		tc_map_learn_local(m, up->script_seq, up->live_seq);
+	for (int i = 0; i < up->n_ts; i++)
+		tc_map_ts_record(m, up->ts[i].script, up->ts[i].live);
+}
+
 int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		       const struct tc_segment *act,
 		       const struct tc_verify_opts *vo, struct tc_mismatch *mm)
 {
+	struct tc_map_update up;
+	int rc = tc_verify_segment(m, exp, act, vo, mm, &up);
+
+	tc_map_apply(m, &up);
+	return rc;
+}
+
+int tc_verify_segment(const struct tc_conn_map *m, const struct tc_packet *exp,
+		      const struct tc_segment *act, const struct tc_verify_opts *vo,
+		      struct tc_mismatch *mm, struct tc_map_update *up)
+{
 	bool syn = act->flags & TC_TH_SYN;
 	uint32_t exp_ack = exp->has_ack ? exp->ack : 0;
+	struct tc_conn_map learnt;
 
 	memset(mm, 0, sizeof(*mm));
+	memset(up, 0, sizeof(*up));
 	if (act->ip_version == 4 && !act->ip_csum_ok)
 		return mismatch(mm, "ip checksum", "valid", "bad outbound IP checksum");
 	if (verify_encaps(exp, act, mm))
@@ -515,8 +534,8 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 	if (exp->l4 == TC_L4_ICMP) {
 		/* Type and code as the wire's ICMP version names them; the
 		 * MTU when the line gives one. */
-		int type = act->ip_proto == 58 ? exp->icmp6_type : exp->icmp_type;
-		int code = act->ip_proto == 58 ? exp->icmp6_code : exp->icmp_code;
+		int type = act->ip_proto == IPPROTO_ICMPV6 ? exp->icmp6_type : exp->icmp_type;
+		int code = act->ip_proto == IPPROTO_ICMPV6 ? exp->icmp6_code : exp->icmp_code;
 
 		if (act->icmp_type != type)
 			return mismatch_u(mm, "icmp type", (unsigned)type, (unsigned)act->icmp_type);
@@ -542,7 +561,12 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		/* The kernel's ISN, learned from the connection's first SYN or
 		 * SYN-ACK.  A later one (a SYN reopening TIME_WAIT, a
 		 * simultaneous open) is judged against it. */
-		tc_map_learn_local(m, exp->seq_start, act->seq);
+		up->learn_local = true;
+		up->script_seq = exp->seq_start;
+		up->live_seq = act->seq;
+		learnt = *m;
+		tc_map_learn_local(&learnt, exp->seq_start, act->seq);
+		m = &learnt;
 	}
 	if (tc_map_out_seq(m, syn, act->seq) != exp->seq_start)
 		return mismatch_u(mm, "seq", exp->seq_start, tc_map_out_seq(m, syn, act->seq));
@@ -571,9 +595,11 @@ int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 				      TC_MAX_OPTIONS, &n, &err) == 0) {
 			for (int i = 0; i < n && i < exp->n_options; i++)
 				if (live[i].kind == TC_OPT_TS &&
-				    exp->options[i].kind == TC_OPT_TS)
-					tc_map_ts_record(m, exp->options[i].ts_val,
-							 live[i].ts_val);
+				    exp->options[i].kind == TC_OPT_TS) {
+					up->ts[up->n_ts].script = exp->options[i].ts_val;
+					up->ts[up->n_ts].live = live[i].ts_val;
+					up->n_ts++;
+				}
 		}
 	}
 	return 0;

@@ -3,7 +3,9 @@
  * and the field-by-field comparison of an outbound segment.
  *
  * Pure functions over plain data: no I/O, no clocks, no threads, so they
- * are unit-tested from bytes (tests/unit/test_verify.c).
+ * are unit-tested from bytes (tests/unit/test_verify.c).  The comparison
+ * (tc_verify_segment) reads the mapping and says what a segment teaches
+ * it; the connection module (conn.h) owns the mapping and applies that.
  *
  * Sequence space (packetdrill semantics, see doc/semantics.md):
  *   - A segment with SYN carries script-absolute numbers: the remote's seq
@@ -129,14 +131,37 @@ struct tc_verify_opts {
 /* The tolerance, in usecs, that a TS val is judged with (see above). */
 int64_t tc_ts_tolerance(const struct tc_verify_opts *vo);
 
+/* What an outbound segment teaches the mapping (tc_verify_segment). */
+struct tc_map_update {
+	/* The connection's first SYN or SYN-ACK whose flags matched: the
+	 * kernel's ISN (tc_map_learn_local). */
+	bool learn_local;
+	uint32_t script_seq, live_seq;
+	/* A matching segment's TS vals, script and live (tc_map_ts_record). */
+	int n_ts;
+	struct {
+		uint32_t script, live;
+	} ts[TC_MAX_OPTIONS];
+};
+
+/* Apply what tc_verify_segment learnt. */
+void tc_map_apply(struct tc_conn_map *m, const struct tc_map_update *up);
+
 /*
  * Compare an outbound segment (aggregated already) against the script's
- * line.  Order: IPv4 header checksum, protocol, ECN/TOS/TTL when given,
- * flags, seq, ack, payload length, window when given, urgent pointer,
- * reserved bits, options (unless <...>), payload bytes.  Returns 0 on a
- * match, else 1 with *mm filled (first mismatch only).  Records the TS
- * mapping of a matching segment.
+ * line, given the mapping m.  Order: IPv4 header checksum, protocol,
+ * ECN/TOS/TTL when given, flags, seq, ack, payload length, window when
+ * given, urgent pointer, reserved bits, options (unless <...>), payload
+ * bytes.  Returns 0 on a match, else 1 with *mm filled (first mismatch
+ * only).  *up says what to learn: the kernel's ISN from a connection's
+ * first SYN once its flags matched (even if a later field did not; the
+ * comparison of seq already counts on it), the TS mapping of a match.
  */
+int tc_verify_segment(const struct tc_conn_map *m, const struct tc_packet *exp,
+		      const struct tc_segment *act, const struct tc_verify_opts *vo,
+		      struct tc_mismatch *mm, struct tc_map_update *up);
+
+/* tc_verify_segment, then tc_map_apply: for a caller that owns m alone. */
 int tc_verify_outbound(struct tc_conn_map *m, const struct tc_packet *exp,
 		       const struct tc_segment *act,
 		       const struct tc_verify_opts *vo, struct tc_mismatch *mm);

@@ -355,6 +355,31 @@ static void test_codec__ipv6_kernel_synack_and_checksum(void)
 	CHECK(tc_tcp_csum(4, ip + 8, ip + 24, copy, sizeof(copy)) != 0x0d34);
 }
 
+/* tc_fill_tcp_csum: the offload's partial sum replaced by the real one,
+ * over IPv6 and IPv4; anything but TCP, or a short frame, left alone. */
+static void test_codec__fill_tcp_csum(void)
+{
+	uint8_t f6[sizeof(kernel_ipv6_synack_frame)], f4[sizeof(synack_frame)];
+	uint8_t u[sizeof(udp_frame)];
+
+	memcpy(f6, kernel_ipv6_synack_frame, sizeof(f6));
+	f6[ETH + 40 + 16] = 0xab;
+	f6[ETH + 40 + 17] = 0xcd;
+	tc_fill_tcp_csum(f6, sizeof(f6));
+	CHECK(memcmp(f6, kernel_ipv6_synack_frame, sizeof(f6)) == 0);
+	memcpy(f4, synack_frame, sizeof(f4));	/* its checksum is made up */
+	tc_fill_tcp_csum(f4, sizeof(f4));
+	CHECK_INT(tc_tcp_csum(4, f4 + ETH + 12, f4 + ETH + 16, f4 + ETH + 20,
+			      sizeof(f4) - ETH - 20), 0);
+	CHECK(memcmp(f4 + ETH + 20 + 16, synack_frame + ETH + 20 + 16, 2) != 0);
+	memcpy(f4, synack_frame, sizeof(f4));
+	tc_fill_tcp_csum(f4, sizeof(f4) - 1);	/* shorter than its IP length */
+	CHECK(memcmp(f4, synack_frame, sizeof(f4)) == 0);
+	memcpy(u, udp_frame, sizeof(u));
+	tc_fill_tcp_csum(u, sizeof(u));
+	CHECK(memcmp(u, udp_frame, sizeof(u)) == 0);
+}
+
 /* The IPv4 pseudo-header, and an odd length (the last byte is padded with
  * a zero), against sums worked out independently (Python, RFC 1071). */
 static void test_codec__tcp_csum_ipv4_and_odd_length(void)
@@ -1197,6 +1222,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_codec__gre_decoded_and_formatted),
 	TAP_TEST(test_codec__gre_checksum_with_offloaded_inner),
 	TAP_TEST(test_codec__encapsulation_errors),
+	TAP_TEST(test_codec__fill_tcp_csum),
 };
 
 TAP_MAIN(tests)

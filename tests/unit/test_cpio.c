@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
+#include "vm/cpio.h"
 #include "error.h"
 #include "strbuf.h"
 #include "tap.h"

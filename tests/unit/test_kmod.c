@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "error.h"
-#include "kmod.h"
+#include "vm/kmod.h"
 #include "strbuf.h"
 #include "tap.h"
 

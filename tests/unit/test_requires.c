@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "load.h"
 #include "script.h"
 #include "tap.h"
 

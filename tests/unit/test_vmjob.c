@@ -5,7 +5,7 @@
 #include "error.h"
 #include "strbuf.h"
 #include "tap.h"
-#include "vmjob.h"
+#include "vm/vmjob.h"
 
 /* The job's fields are not const (parse fills them); these are never written. */
 #define S(x) ((char *)(x))

@@ -2,7 +2,7 @@
  * vmjob.h: what the host tells the guest's init to do (--kernel).
  *
  * The host writes the job into the result share as a file of records
- * "KEY=VALUE\0" (VALUE may hold anything but a NUL); the init (src/guest/
+ * "KEY=VALUE\0" (VALUE may hold anything but a NUL); the init (src/vm/guest/
  * init.c) reads it back.  Keys, in order:
  *   exe       the tcpconform binary to run (a host path, seen at the same
  *             path in the guest)

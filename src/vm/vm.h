@@ -3,9 +3,9 @@
  * booted from a kernel image, so the scripts test that kernel.
  *
  * tc_vm_run() makes a private temporary directory, writes an initramfs
- * there (our static init, src/guest/init.c, and with --modules the
+ * there (our static init, src/vm/guest/init.c, and with --modules the
  * modules the guest needs to mount its root, in modules.dep order), a
- * result share holding the job (src/vmjob.h) and one slot per output
+ * result share holding the job (src/vm/vmjob.h) and one slot per output
  * file or directory, then starts QEMU with execve (no shell), the host's
  * root shared read-only over virtio-9p and the result share writable.
  * While the guest runs, what its command writes to stdout and stderr is

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,12 +18,13 @@
 #include "error.h"
 #include "fsutil.h"
 #include "kmod.h"
+#include "proc.h"
 #include "strbuf.h"
 #include "vmjob.h"
 
 extern char **environ;
 
-/* The init, built -static from src/guest/init.c (src/guest/blob.S). */
+/* The init, built -static from src/vm/guest/init.c (src/vm/guest/blob.S). */
 extern const char tc_init_blob[], tc_init_blob_end[];
 
 #define MARKER "tcpconform-init: started"
@@ -211,7 +211,8 @@ static int start_janitor(const char *dir)
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	pid = fork();
+	pid = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_OWN_SESSION,
+		.fd_in = p[0], .fd_out = -1, .fd_err = -1 });
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -221,11 +222,9 @@ static int start_janitor(const char *dir)
 		close(p[0]);
 		return p[1];
 	}
-	setsid();
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	dup2(p[0], 0);
 	close_range(1, ~0U, 0);
 	while (read(0, &c, 1) < 0 && errno == EINTR)
 		;
@@ -315,7 +314,6 @@ static int start_qemu(struct run *r, struct tc_error *err)
 {
 	struct strbuf log = STRBUF_INIT;
 	struct rlimit no_core = { 0, 0 };
-	pid_t parent = getpid();
 	int fd;
 
 	tmp_path(r, &log, "qemu.log");
@@ -323,7 +321,10 @@ static int start_qemu(struct run *r, struct tc_error *err)
 	strbuf_release(&log);
 	if (fd < 0)
 		return tc_error_set(err, TC_ERR_ENV, "cannot create QEMU's log: %s", strerror(errno));
-	r->pid = fork();
+	/* QEMU dies with us, and a Ctrl-C reaches only us: we end it. */
+	r->pid = tc_proc_fork(&(struct tc_proc_opts){
+		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_OWN_GROUP,
+		.fd_in = -1, .fd_out = fd, .fd_err = fd });
 	if (r->pid < 0) {
 		close(fd);
 		return tc_error_set(err, TC_ERR_ENV, "fork: %s", strerror(errno));
@@ -331,17 +332,12 @@ static int start_qemu(struct run *r, struct tc_error *err)
 	if (r->pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 
-		/* QEMU dies with us, and a Ctrl-C reaches only us: we end it. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		setpgid(0, 0);
 		/* An abort under a broken KVM leaves no core file behind. */
 		setrlimit(RLIMIT_CORE, &no_core);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		if (in < 0 || dup2(in, 0) < 0)
 			_exit(127);
 		execve(r->qemu.buf, r->args, environ);
 		dprintf(2, "cannot run '%s': %s\n", r->qemu.buf, strerror(errno));
@@ -355,7 +351,7 @@ static void kill_qemu(struct run *r)
 {
 	if (r->pid > 0) {
 		kill(r->pid, SIGKILL);
-		waitpid(r->pid, NULL, 0);
+		tc_proc_wait(r->pid, NULL);
 		r->pid = 0;
 	}
 }
@@ -719,7 +715,8 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 
 		accel = kvm_usable(&why) ? "kvm" : "tcg";
 		if (why)
-			fprintf(stderr, "note: KVM is not usable (/dev/kvm: %s): using TCG\n", why);
+			tc_notice(TC_NOTE, NULL, 0, NULL,
+				  "KVM is not usable (/dev/kvm: %s): using TCG", why);
 	}
 	for (;;) {
 		bool probing = !strcmp(o->accel, "auto") && !strcmp(accel, "kvm");
@@ -740,10 +737,11 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 
 			first_line(&r, "qemu.log", line, sizeof(line));
 			if (end == END_PROBE || !line[0])
-				fprintf(stderr, "note: the KVM guest did not reach our init within "
-					"%d s: using TCG\n", TC_VM_KVM_PROBE_S);
+				tc_notice(TC_NOTE, NULL, 0, NULL, "the KVM guest did not reach "
+					  "our init within %d s: using TCG", TC_VM_KVM_PROBE_S);
 			else
-				fprintf(stderr, "note: QEMU failed under KVM (%s): using TCG\n", line);
+				tc_notice(TC_NOTE, NULL, 0, NULL, "QEMU failed under KVM (%s): using TCG",
+					  line);
 			accel = "tcg";
 			continue;
 		}
@@ -759,8 +757,9 @@ int tc_vm_run(const struct tc_vm_opts *o, int *status, const char **accel_used,
 		if (sscanf(sb.buf, "exit %d", &v) == 1) {
 			*status = v;
 		} else if (sscanf(sb.buf, "signal %d", &v) == 1) {
-			fprintf(stderr, "error: tcpconform in the guest was killed by signal %d (%s)\n",
-				v, strsignal(v));
+			tc_notice(TC_ERROR_NOTICE, NULL, 0, NULL,
+				  "tcpconform in the guest was killed by signal %d (%s)", v,
+				  strsignal(v));
 			*status = TC_EXIT_CRASH;
 		} else {
 			tc_error_set(err, TC_ERR_ENV, "the guest's status is malformed: '%.*s'",

@@ -1,12 +1,12 @@
 /* kmod.c: see kmod.h. */
 #include "kmod.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 
 struct mod {
@@ -125,47 +125,41 @@ int tc_kmod_parse(const char *text, const char *file, struct tc_kmod **out,
 	return 0;
 }
 
-static int read_file(const char *path, struct strbuf *sb)
-{
-	FILE *f = fopen(path, "re");
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(sb, buf, n);
-	fclose(f);
-	return 0;
-}
-
 int tc_kmod_load(const char *dir, struct tc_kmod **out, struct tc_error *err)
 {
-	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
+	char *text;
+	size_t len;
 	int ret;
 
 	strbuf_addf(&path, "%s/modules.dep", dir);
-	if (read_file(path.buf, &text) < 0) {
-		ret = tc_error_set(err, TC_ERR_ENV, "cannot read '%s': %s (run 'depmod -b ROOT VERSION' "
-				   "for a modules tree that has none)", path.buf, strerror(errno));
+	if (tc_read_input(path.buf, "", &text, &len, err) < 0) {
+		char why[TC_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		ret = tc_error_set(err, TC_ERR_ENV, "%s (run 'depmod -b ROOT VERSION' "
+				   "for a modules tree that has none)", why);
 	} else {
-		ret = tc_kmod_parse(text.buf, path.buf, out, err);
+		ret = tc_kmod_parse(text, path.buf, out, err);
+		free(text);
 	}
 	strbuf_release(&path);
-	strbuf_release(&text);
 	return ret;
 }
 
 int tc_kmod_builtin(const char *dir, const char *name)
 {
-	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
+	struct tc_error err;
+	char *text = NULL;
+	size_t len;
 	int found = 0;
 
 	strbuf_addf(&path, "%s/modules.builtin", dir);
-	if (read_file(path.buf, &text) == 0) {
+	if (tc_read_input(path.buf, "", &text, &len, &err) == 0) {
 		char *save = NULL;
 
-		for (char *l = strtok_r(text.buf, "\n", &save); l && !found;
+		for (char *l = strtok_r(text, "\n", &save); l && !found;
 		     l = strtok_r(NULL, "\n", &save)) {
 			char n[64];
 
@@ -174,7 +168,7 @@ int tc_kmod_builtin(const char *dir, const char *name)
 		}
 	}
 	strbuf_release(&path);
-	strbuf_release(&text);
+	free(text);
 	return found;
 }
 

@@ -9,7 +9,7 @@
  *   3. load the modules listed in /modules.list, in that order (the host
  *      ordered them from modules.dep, dependencies first);
  *   4. mount the result share (9p tag "tcout") on /out and read /out/job
- *      (src/vmjob.h);
+ *      (src/vm/vmjob.h);
  *   5. mount the host's root (9p tag "tcroot", read-only on both sides) on
  *      /lower and an overlay of it on /newroot, upper and work dirs on the
  *      tmpfs: the guest may write anywhere, the host's files never change;
@@ -54,8 +54,9 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "proc.h"
 #include "strbuf.h"
-#include "vmjob.h"
+#include "vm/vmjob.h"
 
 #define SHARE "/run/tcpconform"
 #define EXIT_PORT 0xf4
@@ -280,14 +281,14 @@ int main(void)
 	envp[n_env] = NULL;
 
 	say("running %s", job.exe);
-	child = fork();
+	child = tc_proc_fork(&(struct tc_proc_opts){ .flags = TC_PROC_OWN_SESSION,
+		.fd_in = -1, .fd_out = out_fd, .fd_err = err_fd });
 	if (child < 0)
 		die("fork: %s", strerror(errno));
 	if (child == 0) {
 		int in = open("/dev/null", O_RDONLY);
 
-		setsid();
-		if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		if (in < 0 || dup2(in, 0) < 0)
 			_exit(127);
 		if (chdir(job.cwd) < 0) {
 			fprintf(stderr, "error: cannot enter '%s' in the guest: %s\n", job.cwd,
