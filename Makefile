@@ -1,10 +1,14 @@
 # tcpconform: a packet-crafting conformance tester for kernel TCP stacks.
 #
-#   make            build ./tcpconform
-#   make deps       install the Debian packages the build and tests need
+#   make            build ./tcpconform (says which Debian package is missing)
+#   make deps       install the Debian packages to build and run it (apt)
+#   make test-deps  those and what make check adds (QEMU, clang, xmllint)
 #   make check      unit tests, parser golden tests, end-to-end tests
 #   make example    install, build, run the bundled example and the suite
-#   make install    install tcpconform under $(PREFIX)
+#   make install    binary, man page, bash completion, profiles and suite
+#                   under $(DESTDIR)$(PREFIX); make uninstall removes them
+#   make install-packetdrill-link   also $(BINDIR)/packetdrill -> tcpconform
+#                   (never replaces a packetdrill that is not that link)
 #   make conformance  run scripts/ under every profile, write doc/conformance.md
 #   make baseline   rerecord scripts/baseline.txt on this kernel
 #   make matrix     regenerate scripts/matrix/ from tools/matrix's tables
@@ -16,17 +20,35 @@
 #   DEVELOPER=1     warnings are errors (CI sets it)
 #   SANITIZE=address,undefined   build with sanitizers
 
+VERSION := 0.1
+
 CC ?= cc
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/tcpconform
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 BISON ?= bison
 FLEX ?= flex
+PKG_CONFIG ?= pkg-config
 B ?= build
 BIN ?= tcpconform
+
+# Libraries through pkg-config (Debian 12's libnet1-dev has no libnet.pc:
+# its libnet-config then, else plain -lnet).
+PC_MODULES := libpcap libmnl zlib
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) 2>/dev/null)
+PC_LIBS := $(or $(shell $(PKG_CONFIG) --libs $(PC_MODULES) 2>/dev/null),-lpcap -lmnl -lz)
+LIBNET_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnet 2>/dev/null)
+LIBNET_LIBS := $(or $(shell $(PKG_CONFIG) --libs libnet 2>/dev/null || \
+	libnet-config --libs 2>/dev/null),-lnet)
 
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -Isrc -I$(B) -MMD -MP
+# CPPFLAGS, CFLAGS and LDFLAGS are the builder's (dpkg-buildflags' hardening).
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -D_GNU_SOURCE -Isrc -I$(B) \
+	$(LIBNET_CFLAGS) $(PC_CFLAGS) -MMD -MP
 ifeq ($(DEVELOPER),1)
 ALL_CFLAGS += -Werror
 endif
@@ -42,7 +64,7 @@ endif
 GEN_CFLAGS := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare \
 	-Wno-unused-parameter
 
-LIBS := -lnet -lpcap -lmnl -lpthread -lz
+LIBS := $(LIBNET_LIBS) $(PC_LIBS) -lpthread
 
 # The guest's init for --kernel: static, no sanitizers (it is PID 1 of a
 # VM), embedded in the library by src/vm/guest/blob.S.
@@ -68,17 +90,35 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 all: $(BIN)
 
+# Before anything is built: each missing tool or library named, with its
+# Debian package (nothing is fetched: make deps installs them).
+build-deps-check:
+	$(Q)CC='$(CC)' BISON='$(BISON)' FLEX='$(FLEX)' PKG_CONFIG='$(PKG_CONFIG)' \
+		CPPFLAGS='$(CPPFLAGS) $(LIBNET_CFLAGS) $(PC_CFLAGS)' tools/check-build-deps
+
+# The version, `git describe` when built in a git checkout (a tarball
+# needs no git), and the data dir; rewritten only when one changes.
+GIT_DESCRIBE = $(shell test -e .git && git describe --always --dirty 2>/dev/null)
+
+$(B)/version.h: FORCE
+	@mkdir -p $(@D)
+	$(Q)printf '#define TC_VERSION "%s"\n#define TC_GIT_DESCRIBE "%s"\n#define TC_DATADIR "%s"\n' \
+		'$(VERSION)' '$(GIT_DESCRIBE)' '$(DATADIR)' >$@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/main.o: $(B)/version.h
+
 $(BIN): $(B)/main.o $(B)/libtc.a
 	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/libtc.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/%.o: src/%.c | $(if $(wildcard grammar/parser.y),$(B)/parser.h)
+$(B)/%.o: src/%.c | build-deps-check $(if $(wildcard grammar/parser.y),$(B)/parser.h)
 	@mkdir -p $(@D)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/init-objs/%.o: src/%.c
+$(B)/init-objs/%.o: src/%.c | build-deps-check
 	@mkdir -p $(@D)
 	$(QUIET_CC)$(CC) $(INIT_CFLAGS) -c -o $@ $<
 
@@ -88,12 +128,12 @@ $(B)/tcinit: $(INIT_OBJS)
 $(B)/init-blob.o: src/vm/guest/blob.S $(B)/tcinit
 	$(QUIET_CC)$(CC) -c -DTC_INIT_PATH='"$(B)/tcinit"' -o $@ $<
 
-$(B)/parser.c $(B)/parser.h: grammar/parser.y
+$(B)/parser.c $(B)/parser.h: grammar/parser.y | build-deps-check
 	@mkdir -p $(B)
 	$(QUIET_GEN)$(BISON) -Wall --report=all --report-file=$(B)/parser.output \
 		--header=$(B)/parser.h -o $(B)/parser.c $<
 
-$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l
+$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l | build-deps-check
 	@mkdir -p $(B)
 	$(QUIET_GEN)$(FLEX) --header-file=$(B)/lexer.h -o $(B)/lexer.c $<
 
@@ -131,7 +171,7 @@ $(B)/tests/panic-kernel: tests/vm/panic.S
 
 vm-test-deps: $(DEBIAN_KERNEL)/release $(B)/tests/hang-kernel $(B)/tests/panic-kernel
 
-check: deps $(BIN) unit vm-test-deps
+check: test-deps $(BIN) unit vm-test-deps
 	TCPCONFORM=$(abspath $(BIN)) B=$(B) DEBIAN_KERNEL=$(DEBIAN_KERNEL) ./tests/run-all
 
 # The README's first command: install, build, run the bundled example, then
@@ -198,20 +238,62 @@ fuzz-smoke: fuzz
 	CC=$(FUZZ_CC) fuzz/check-run $(FUZZ_B)/check-run
 	fuzz/run $(FUZZ_B)/fuzz $(FUZZ_TIME)
 
+# What building and running need; test-deps adds what make check and CI
+# use (QEMU for the --kernel tests, clang, xmllint).
 deps:
-	./tests/install-deps
+	./tests/install-deps run
 
-install: tcpconform
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 tcpconform $(DESTDIR)$(PREFIX)/bin/tcpconform
-	ln -sf tcpconform $(DESTDIR)$(PREFIX)/bin/packetdrill
+test-deps:
+	./tests/install-deps test
+
+# The shipped suite and example go to $(DATADIR), where -p NAME finds the
+# profiles (scripts/profiles) and `tcpconform --version` names the place.
+DATA_FILES := $(sort $(shell find scripts examples -type f ! -name '*~' 2>/dev/null))
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tcpconform
+	install -m 644 doc/tcpconform.1 $(DESTDIR)$(MANDIR)/man1/tcpconform.1
+	install -m 644 contrib/bash-completion/tcpconform $(DESTDIR)$(BASHCOMPDIR)/tcpconform
+	$(Q)for f in $(DATA_FILES); do \
+		m=644; [ -x "$$f" ] && m=755; \
+		install -D -m $$m "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; \
+	done
+	@echo "installed: $(DESTDIR)$(BINDIR)/tcpconform, its man page, bash completion, and $(DESTDIR)$(DATADIR)"
+
+uninstall: uninstall-packetdrill-link
+	rm -f $(DESTDIR)$(BINDIR)/tcpconform $(DESTDIR)$(MANDIR)/man1/tcpconform.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/tcpconform
+	$(Q)for f in $(DATA_FILES); do rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	$(Q)if [ -d "$(DESTDIR)$(DATADIR)" ]; then \
+		find "$(DESTDIR)$(DATADIR)" -depth -type d -empty -delete; fi
+
+# packetdrill's name for the drop-in (doc/language.md, "In place of packetdrill"):
+# made only where there is no packetdrill, or our own link already.
+PD_LINK = $(DESTDIR)$(BINDIR)/packetdrill
+
+install-packetdrill-link: install
+	$(Q)if [ -L "$(PD_LINK)" ] && [ "$$(readlink "$(PD_LINK)")" = tcpconform ]; then \
+		echo "$(PD_LINK) is already our link to tcpconform"; \
+	elif [ -e "$(PD_LINK)" ] || [ -L "$(PD_LINK)" ]; then \
+		echo "error: $(PD_LINK) exists and is not our link to tcpconform: not replaced (remove it first if you mean it)" >&2; \
+		exit 1; \
+	else \
+		ln -s tcpconform "$(PD_LINK)" && echo "$(PD_LINK) -> tcpconform"; \
+	fi
+
+uninstall-packetdrill-link:
+	$(Q)if [ -L "$(PD_LINK)" ] && [ "$$(readlink "$(PD_LINK)")" = tcpconform ]; then \
+		rm -f "$(PD_LINK)"; fi
 
 clean:
 	rm -rf $(B) tcpconform
 
-.PHONY: all check deps install clean unit example conformance baseline vm-test-deps \
-	fuzz fuzz-harnesses fuzz-smoke matrix matrix-check
+.PHONY: all check deps test-deps install uninstall install-packetdrill-link \
+	uninstall-packetdrill-link build-deps-check clean unit example conformance baseline \
+	vm-test-deps fuzz fuzz-harnesses fuzz-smoke matrix matrix-check FORCE
 .DELETE_ON_ERROR:
 
 -include $(wildcard $(B)/*.d $(B)/vm/*.d $(B)/tests/*.d $(B)/fuzz/*.d $(B)/init-objs/*.d \
 	$(B)/init-objs/*/*.d $(B)/init-objs/*/*/*.d)
+FORCE:
