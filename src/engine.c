@@ -191,11 +191,11 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 
 /* Append one frame to the run's pcap file, if there is one. */
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
-		       int64_t ts)
+		       int64_t ts, bool injected)
 {
 	if (!e->dump || !frame)
 		return;
-	tc_pcap_out_add(e->dump, frame, len, ts);
+	tc_pcap_out_add(e->dump, frame, len, ts, injected);
 }
 
 /* ---- errors --------------------------------------------------------- */
@@ -613,7 +613,7 @@ static int next_segment(struct engine *e, int64_t deadline,
 			return rc;
 		if (e->dump)
 			tc_fill_tcp_csum(e->frame, len);
-		dump_frame(e, e->frame, len, *ts);
+		dump_frame(e, e->frame, len, *ts, false);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
 			continue;	/* not TCP/IP: not ours to judge */
 		if (seg_matches(e, seg, *ts))
@@ -825,20 +825,26 @@ static void wire_ip(const struct engine *e, const struct tc_packet *p,
 		w->tos = (uint8_t)((w->tos & ~3) | p->ecn);
 }
 
-/* Record the frame just injected (pcap, -v). */
+/*
+ * Record the frame just injected (pcap, -v), stamped when its write began:
+ * the kernel may answer inside our send (the veth hands the frame to its
+ * stack at once), and its answer's capture stamp must not come before the
+ * segment it answers.  Neither the return of the send nor now would do.
+ */
 static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
 {
 	const uint8_t *frame;
 	size_t flen = 0;
+	int64_t began = tc_inject_last_write_ns(e->inj);
 
 	e->sent_ns = sent;
 	frame = tc_inject_last_frame(e->inj, &flen);
-	dump_frame(e, frame, flen, sent);
+	dump_frame(e, frame, flen, began, true);
 	if (e->cfg->verbose) {
 		struct strbuf sb = STRBUF_INIT;
 
 		tc_packet_format(p, &sb);
-		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
+		fprintf(stderr, "%.6f < %s\n", rel_s(e, began), sb.buf);
 		strbuf_release(&sb);
 	}
 }
