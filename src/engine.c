@@ -53,6 +53,7 @@ struct blocking {
 	int64_t stall_ns;		/* of the call, time some task on the
 					 * machine had no CPU; -1 unknown */
 	int64_t start_ns;		/* when its thread took it up */
+	char outcome[160];		/* what it returned, for -v ("" none) */
 };
 
 struct engine {
@@ -256,6 +257,39 @@ static void go_realtime(struct engine *e)
 			  strerror(err));
 }
 
+/* ---- -v: system calls ----------------------------------------------- */
+
+/*
+ * Under -v, a system call line: when, the script line, the call as the
+ * script wrote it (from its name to the end of the line, a comment left
+ * off), and what happened: "began" for a blocking call handed to its
+ * thread, "returned RESULT" (syscalls.h's tc_syscall_run).
+ */
+static void trace_call(struct engine *e, const struct tc_event *ev, int64_t t,
+		       const char *what, const char *outcome)
+{
+	const char *p = e->s->text, *end;
+	int col = ev->u.syscall->name_col;
+
+	if (!e->cfg->verbose)
+		return;
+	for (int l = 1; p && l < ev->line && (p = strchr(p, '\n')); l++)
+		p++;
+	if (!p || col < 1 || (size_t)(col - 1) > strcspn(p, "\n"))
+		return;
+	p += col - 1;
+	end = p + strcspn(p, "\n");
+	for (const char *c = p; c + 1 < end; c++)
+		if (c[0] == '/' && c[1] == '/') {
+			end = c;
+			break;
+		}
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	fprintf(stderr, "%.6f line %d: %.*s: %s%s\n", rel_s(e, t), ev->line,
+		(int)(end - p), p, what, outcome);
+}
+
 /* ---- shell commands ------------------------------------------------- */
 
 /* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
@@ -404,8 +438,11 @@ static void *syscall_thread(void *arg)
 		int64_t w0 = run_delay_ns(), s0 = cpu_stall_ns(), w1, s1, end;
 		int rc;
 
+		struct strbuf outcome = STRBUF_INIT;
+
 		tc_error_clear(&err);
-		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
+		rc = tc_syscall_run(&e->sys, e->blk.ev->u.syscall,
+				    e->cfg->verbose ? &outcome : NULL, &err);
 		end = now_ns();
 		w1 = run_delay_ns();
 		s1 = cpu_stall_ns();
@@ -416,6 +453,8 @@ static void *syscall_thread(void *arg)
 		e->blk.stall_ns = s0 >= 0 && s1 >= s0 ? s1 - s0 : -1;
 		e->blk.rc = rc;
 		e->blk.err = err;
+		snprintf(e->blk.outcome, sizeof(e->blk.outcome), "%s", outcome.buf);
+		strbuf_release(&outcome);
 		e->blk.done = true;
 		pthread_cond_broadcast(&e->blk_cond);
 	}
@@ -475,6 +514,8 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 	int64_t tol_ns = b->tol_us * 1000, over;
 
 	b->ev = NULL;
+	if (b->outcome[0])
+		trace_call(e, ev, b->end_ns, "returned ", b->outcome);
 	if (b->rc < 0) {
 		*err = b->err;
 		err->file = e->s->path;
@@ -1050,6 +1091,8 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	struct sigevent sev;
 	struct sigaction sa;
 	struct itimerspec its = { .it_value = { .tv_sec = TC_CALL_LIMIT_S } };
+	struct strbuf outcome = STRBUF_INIT;
+	int64_t began;
 	timer_t t;
 	bool armed;
 	int rc;
@@ -1065,9 +1108,14 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	call_timer_fired = 0;
 	armed = timer_create(CLOCK_MONOTONIC, &sev, &t) == 0 &&
 		timer_settime(t, 0, &its, NULL) == 0;
-	rc = tc_syscall_exec(&e->sys, ev->u.syscall, err);
+	began = now_ns();
+	rc = tc_syscall_run(&e->sys, ev->u.syscall,
+			    e->cfg->verbose ? &outcome : NULL, err);
 	if (armed)
 		timer_delete(t);
+	if (outcome.len)
+		trace_call(e, ev, began, "returned ", outcome.buf);
+	strbuf_release(&outcome);
 	if (call_timer_fired) {
 		tc_error_set(err, TC_ERR_VERIFY,
 			     "runtime error in %s call: it blocked for %d s; a call written "
@@ -1179,6 +1227,8 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		/* The call happened when its thread began it, not when this
 		 * thread saw it asleep: the next "+0" is timed from then. */
 		e->call_began_ns = began;
+		if (began)
+			trace_call(e, ev, began, "began", "");
 	}
 	return 0;
 }
