@@ -436,9 +436,8 @@ static void *syscall_thread(void *arg)
 
 		struct tc_error err;
 		int64_t w0 = run_delay_ns(), s0 = cpu_stall_ns(), w1, s1, end;
-		int rc;
-
 		struct strbuf outcome = STRBUF_INIT;
+		int rc;
 
 		tc_error_clear(&err);
 		rc = tc_syscall_run(&e->sys, e->blk.ev->u.syscall,
