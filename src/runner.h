@@ -58,6 +58,8 @@
 struct tc_error;
 
 #define TC_RUN_START_GAP_MS 25
+/* The most of a run's event record the runner takes: 4 MiB. */
+#define TC_RECORD_MAX ((size_t)4 << 20)
 
 /* A config option from the command line: applied after the script's own
  * option lines, so it wins. */
@@ -75,6 +77,8 @@ struct tc_run_opts {
 	int n_opts;
 	const char *pcap_dir;	/* absolute; NULL: no captures */
 	bool pcap_on_fail;	/* keep captures of runs that did not pass */
+	bool pcapng;		/* captures as pcapng, with script lines (.pcapng) */
+	bool record;		/* keep each run's event record (result.h) */
 	/* --variants: a case whose column's IP version the script does not
 	 * run in (run_all.py's rules: a *v4.pkt file has no ipv6 variant, a
 	 * *v6.pkt file only that one; an --ip_version line pins its version)
