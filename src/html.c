@@ -269,7 +269,8 @@ static void arrow(struct strbuf *sb, const struct tc_rec_event *e, const char *c
 	strbuf_addf(sb, "</title><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#head-%s)\"/>",
 		    x1, y, x2, y + 6, cls);
 	strbuf_addf(sb, "<text class=\"ln\" x=\"%d\" y=\"%d\">%d</text></g>\n",
-		    (X_REMOTE + X_LOCAL) / 2 - 8, y - 1, e->line);
+		    (X_REMOTE + X_LOCAL) / 2 - 8 + (strcmp(cls, "expected") ? 0 : 40), y - 1,
+		    e->line);
 }
 
 /* The summary texts right of the local host, from y. */
@@ -295,8 +296,10 @@ static void summary(struct strbuf *sb, const struct tc_rec_event *e, int y)
 	}
 }
 
-static void ladder_event(struct strbuf *sb, const struct tc_rec_event *e,
-			 const struct axis *a, int shift, int y)
+/* Event e at y: its band into bands (drawn first, under every arrow),
+ * the rest into sb. */
+static void ladder_event(struct strbuf *sb, struct strbuf *bands,
+			 const struct tc_rec_event *e, const struct axis *a, int shift, int y)
 {
 	bool packet = e->kind == TC_REC_IN || e->kind == TC_REC_OUT;
 
@@ -311,16 +314,17 @@ static void ladder_event(struct strbuf *sb, const struct tc_rec_event *e,
 		int bot = axis_y(a, (e->due_end_us >= 0 ? e->due_end_us : e->due_us) +
 				 e->tol_us) + shift;
 
-		strbuf_addf(sb, "<rect class=\"band\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"><title>line %d: due ",
+		strbuf_addf(bands, "<g class=\"%s\" data-line=\"%d\"><rect class=\"band\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"><title>line %d: due ",
+			    e->failed ? "failing" : "window", e->line,
 			    X_REMOTE, top - 2, X_LOCAL - X_REMOTE, bot - top + 10, e->line);
-		secs(sb, e->due_us);
+		secs(bands, e->due_us);
 		if (e->due_end_us > e->due_us) {
-			strbuf_addch(sb, '~');
-			secs(sb, e->due_end_us);
+			strbuf_addch(bands, '~');
+			secs(bands, e->due_end_us);
 		}
-		strbuf_addstr(sb, " s, tolerance ");
-		secs(sb, e->tol_us);
-		strbuf_addstr(sb, " s</title></rect>\n");
+		strbuf_addstr(bands, " s, tolerance ");
+		secs(bands, e->tol_us);
+		strbuf_addstr(bands, " s</title></rect></g>\n");
 	}
 	if (packet) {
 		if (!e->any_time && e->due_us >= 0 && e->kind == TC_REC_OUT)
@@ -352,7 +356,7 @@ static void ladder_event(struct strbuf *sb, const struct tc_rec_event *e,
 static void ladder(struct strbuf *sb, const struct tc_record *r)
 {
 	struct axis a;
-	struct strbuf body = STRBUF_INIT;
+	struct strbuf body = STRBUF_INIT, bands = STRBUF_INIT;
 	int shift = Y0, prev = Y0 - ROW, bottom = Y0;
 
 	axis_make(&a, r);
@@ -365,7 +369,7 @@ static void ladder(struct strbuf *sb, const struct tc_record *r)
 			shift += prev + ROW - y;
 			y = prev + ROW;
 		}
-		ladder_event(&body, e, &a, shift, y);
+		ladder_event(&body, &bands, e, &a, shift, y);
 		prev = y;
 		if (e->end_us >= 0 && axis_y(&a, e->end_us) + shift > bottom)
 			bottom = axis_y(&a, e->end_us) + shift;
@@ -380,16 +384,18 @@ static void ladder(struct strbuf *sb, const struct tc_record *r)
 		      "<marker id=\"head-expected\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#888\"/></marker>"
 		      "</defs>\n");
 	strbuf_addf(sb, "<text x=\"%d\" y=\"20\">line</text><text x=\"%d\" y=\"20\">time (s)</text>"
-		    "<text x=\"%d\" y=\"20\">remote (tcpconform)</text>"
-		    "<text x=\"%d\" y=\"20\">local (kernel under test)</text>"
-		    "<text x=\"%d\" y=\"20\">script line / seen on the wire</text>\n",
-		    X_LINE, X_TIME, X_REMOTE - 60, X_LOCAL - 70, X_TEXT + 20);
+		    "<text x=\"%d\" y=\"20\" text-anchor=\"middle\">remote (tcpconform)</text>"
+		    "<text x=\"%d\" y=\"20\" text-anchor=\"middle\">local (kernel under test)</text>"
+		    "<text x=\"%d\" y=\"20\">the script's line, and what was seen</text>\n",
+		    X_LINE, X_TIME, X_REMOTE, X_LOCAL, X_TEXT + 100);
 	strbuf_addf(sb, "<line class=\"host\" x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\"/>"
 		    "<line class=\"host\" x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\"/>\n",
 		    X_REMOTE, X_REMOTE, bottom - 5, X_LOCAL, X_LOCAL, bottom - 5);
+	strbuf_add(sb, bands.buf, bands.len);
 	strbuf_add(sb, body.buf, body.len);
 	strbuf_addstr(sb, "</svg>\n");
 	strbuf_release(&body);
+	strbuf_release(&bands);
 	free(a.t);
 	free(a.y);
 }
