@@ -44,8 +44,10 @@ static void put_padded(FILE *f, const void *data, size_t len)
 {
 	static const uint8_t zero[4];
 
-	fwrite(data, 1, len, f);
-	fwrite(zero, 1, pad4(len) - len, f);
+	if (len)
+		fwrite(data, 1, len, f);
+	if (pad4(len) > len)
+		fwrite(zero, 1, pad4(len) - len, f);
 }
 
 /* An option: code, length, value padded to 4 bytes. */
