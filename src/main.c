@@ -707,9 +707,10 @@ static int open_report(struct tc_outfile *of, const char *path)
 }
 
 /*
- * --html DIR: DIR made now (so that an unwritable one is found before any
- * run), and without --pcap-dir its pcap/ (made without following a
- * symlink: fsutil.h) as the captures' directory, absolute, in pcap_dir.
+ * --html DIR: DIR and its runs/ made now (so that an unwritable one, or a
+ * symlink planted at runs/, is found before any run), and without
+ * --pcap-dir its pcap/ as the captures' directory, absolute, in pcap_dir;
+ * below DIR nothing is followed (fsutil.h).
  */
 static int html_dirs(const struct cli *cli, struct strbuf *pcap_dir)
 {
@@ -721,19 +722,23 @@ static int html_dirs(const struct cli *cli, struct strbuf *pcap_dir)
 			strerror(errno));
 		return -1;
 	}
-	if (cli->pcap_dir) {
-		close(top);
-		return 0;
+	for (int i = 0; i < (cli->pcap_dir ? 1 : 2); i++) {
+		const char *name = i ? "pcap" : "runs";
+
+		sub = tc_subdir_open(top, name);
+		if (sub < 0) {
+			fprintf(stderr, "error: cannot make directory '%s/%s': %s\n", cli->html,
+				name, errno == ELOOP || errno == ENOTDIR ?
+				"a symbolic link or not a directory (not followed)" :
+				strerror(errno));
+			close(top);
+			return -1;
+		}
+		close(sub);
 	}
-	sub = tc_subdir_open(top, "pcap");
 	close(top);
-	if (sub < 0) {
-		fprintf(stderr, "error: cannot make directory '%s/pcap': %s\n", cli->html,
-			errno == ELOOP || errno == ENOTDIR ?
-			"a symbolic link or not a directory (not followed)" : strerror(errno));
-		return -1;
-	}
-	close(sub);
+	if (cli->pcap_dir)
+		return 0;
 	real = realpath(cli->html, NULL);
 	if (!real) {
 		fprintf(stderr, "error: cannot resolve '%s': %s\n", cli->html, strerror(errno));

@@ -19,7 +19,8 @@
  * interrupt kills the run and every command it started with one
  * kill(-pgid).  The child's stderr (and, in suite mode, its stdout) comes
  * back through a pipe; the first line of its error message comes back
- * through a second one.  Nothing outlives the run: the namespaces are
+ * through a second one, and after it (opts->record) a newline and the
+ * run's event record (result.h), kept as the case's record.  Nothing outlives the run: the namespaces are
  * unnamed and die with their last process.
  *
  * A script is parsed once, in the parent, when its first case starts; a
