@@ -262,7 +262,7 @@ static void arrow(struct strbuf *sb, const struct tc_rec_event *e, const char *c
 	bool in = e->kind == TC_REC_IN;
 	int x1 = in ? X_REMOTE : X_LOCAL, x2 = in ? X_LOCAL - 4 : X_REMOTE + 4;
 
-	strbuf_addf(sb, "<g class=\"arrow %s %s\" data-line=\"%d\"><title>", cls,
+	strbuf_addf(sb, "<g class=\"arrow %s %s line-%d\"><title>", cls,
 		    kind_name(e->kind), e->line);
 	strbuf_addf(sb, "line %d, %s: ", e->line, cls);
 	esc(sb, tip);
@@ -303,7 +303,7 @@ static void ladder_event(struct strbuf *sb, struct strbuf *bands,
 {
 	bool packet = e->kind == TC_REC_IN || e->kind == TC_REC_OUT;
 
-	strbuf_addf(sb, "<g class=\"event %s%s\" data-line=\"%d\">\n", kind_name(e->kind),
+	strbuf_addf(sb, "<g class=\"event %s%s line-%d\">\n", kind_name(e->kind),
 		    e->failed ? " failing" : "", e->line);
 	strbuf_addf(sb, "<text x=\"%d\" y=\"%d\">%d</text><text x=\"%d\" y=\"%d\">",
 		    X_LINE, y + 4, e->line, X_TIME, y + 4);
@@ -314,7 +314,7 @@ static void ladder_event(struct strbuf *sb, struct strbuf *bands,
 		int bot = axis_y(a, (e->due_end_us >= 0 ? e->due_end_us : e->due_us) +
 				 e->tol_us) + shift;
 
-		strbuf_addf(bands, "<g class=\"%s\" data-line=\"%d\"><rect class=\"band\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"><title>line %d: due ",
+		strbuf_addf(bands, "<g class=\"%s line-%d\"><rect class=\"band\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"><title>line %d: due ",
 			    e->failed ? "failing" : "window", e->line,
 			    X_REMOTE, top - 2, X_LOCAL - X_REMOTE, bot - top + 10, e->line);
 		secs(bands, e->due_us);
@@ -338,7 +338,7 @@ static void ladder_event(struct strbuf *sb, struct strbuf *bands,
 
 		if (y2 < y + 4)
 			y2 = y + 4;
-		strbuf_addf(sb, "<g class=\"call\" data-line=\"%d\"><title>line %d: ", e->line,
+		strbuf_addf(sb, "<g class=\"call line-%d\"><title>line %d: ", e->line,
 			    e->line);
 		esc(sb, e->expected);
 		strbuf_addstr(sb, " (began ");

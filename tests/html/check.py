@@ -5,7 +5,7 @@ a check fails.
 
   check.py run DOM --arrows 9,11 --failing 11 --mark "ack 1"
       DOM: chromium --dump-dom of a run page.  Every line of --arrows has
-      an arrow (an SVG g.arrow with data-line), no other line has one, the
+      an arrow (an SVG g.arrow of class line-N), no other line has one, the
       event of --failing (or none with --failing 0) is the one marked
       failing in the picture, its script line is marked in the listing,
       and --mark is the highlighted text of the differing field.
@@ -71,6 +71,14 @@ def classes(a):
     return set((a.get('class') or '').split())
 
 
+def line_of(a):
+    """The script line an SVG element is of: its class line-N."""
+    for c in classes(a):
+        if c.startswith('line-') and c[5:].isdigit():
+            return int(c[5:])
+    return None
+
+
 def fail(msg):
     print('FAIL:', msg)
     sys.exit(1)
@@ -92,7 +100,7 @@ def check_run(args):
     for tag, a, path in arrows:
         if 'svg' not in path:
             fail('an arrow outside the svg')
-    lines = set(int(a['data-line']) for _, a, _ in arrows)
+    lines = set(line_of(a) for _, a, _ in arrows)
     print('arrows at lines', sorted(lines))
     if lines != want:
         fail('arrows at lines %s, want %s' % (sorted(lines), sorted(want)))
@@ -102,7 +110,7 @@ def check_run(args):
            and 'g' in e[2]]
     if len(lns) < len(arrows):
         fail('%d line-number texts for %d arrows' % (len(lns), len(arrows)))
-    bad = [int(a['data-line']) for t, a, _ in d.elems
+    bad = [line_of(a) for t, a, _ in d.elems
            if t == 'g' and 'event' in classes(a) and 'failing' in classes(a)]
     print('failing events', bad)
     if bad != ([failing] if failing else []):
