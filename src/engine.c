@@ -56,6 +56,7 @@ struct blocking {
 					 * machine had no CPU; -1 unknown */
 	int64_t start_ns;		/* when its thread took it up */
 	int rec_i;			/* its event in the record, or -1 */
+	char outcome[160];		/* what it returned, for -v ("" none) */
 };
 
 struct engine {
@@ -199,20 +200,20 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 /* Append one frame to the run's pcap file, if there is one; in pcapng
  * with the script line it belongs to (line 0: none) as its comment. */
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
-		       int64_t ts, int line)
+		       int64_t ts, bool injected, int line)
 {
 	char note[320];
 
 	if (!frame)
 		return;
 	if (e->dump)
-		tc_pcap_out_add(e->dump, frame, len, ts);
+		tc_pcap_out_add(e->dump, frame, len, ts, injected);
 	if (!e->dumpng)
 		return;
 	note[0] = '\0';
 	if (line > 0)
 		snprintf(note, sizeof(note), "%s:%d", e->base, line);
-	tc_pcapng_add(e->dumpng, frame, len, ts, note);
+	tc_pcapng_add(e->dumpng, frame, len, ts, injected, note);
 }
 
 /* ---- event record --------------------------------------------------- */
@@ -385,6 +386,39 @@ static void go_realtime(struct engine *e)
 			  strerror(err));
 }
 
+/* ---- -v: system calls ----------------------------------------------- */
+
+/*
+ * Under -v, a system call line: when, the script line, the call as the
+ * script wrote it (from its name to the end of the line, a comment left
+ * off), and what happened: "began" for a blocking call handed to its
+ * thread, "returned RESULT" (syscalls.h's tc_syscall_run).
+ */
+static void trace_call(struct engine *e, const struct tc_event *ev, int64_t t,
+		       const char *what, const char *outcome)
+{
+	const char *p = e->s->text, *end;
+	int col = ev->u.syscall->name_col;
+
+	if (!e->cfg->verbose)
+		return;
+	for (int l = 1; p && l < ev->line && (p = strchr(p, '\n')); l++)
+		p++;
+	if (!p || col < 1 || (size_t)(col - 1) > strcspn(p, "\n"))
+		return;
+	p += col - 1;
+	end = p + strcspn(p, "\n");
+	for (const char *c = p; c + 1 < end; c++)
+		if (c[0] == '/' && c[1] == '/') {
+			end = c;
+			break;
+		}
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	fprintf(stderr, "%.6f line %d: %.*s: %s%s\n", rel_s(e, t), ev->line,
+		(int)(end - p), p, what, outcome);
+}
+
 /* ---- shell commands ------------------------------------------------- */
 
 /* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
@@ -531,10 +565,12 @@ static void *syscall_thread(void *arg)
 
 		struct tc_error err;
 		int64_t w0 = run_delay_ns(), s0 = cpu_stall_ns(), w1, s1, end;
+		struct strbuf outcome = STRBUF_INIT;
 		int rc;
 
 		tc_error_clear(&err);
-		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
+		rc = tc_syscall_run(&e->sys, e->blk.ev->u.syscall,
+				    e->cfg->verbose ? &outcome : NULL, &err);
 		end = now_ns();
 		w1 = run_delay_ns();
 		s1 = cpu_stall_ns();
@@ -545,6 +581,8 @@ static void *syscall_thread(void *arg)
 		e->blk.stall_ns = s0 >= 0 && s1 >= s0 ? s1 - s0 : -1;
 		e->blk.rc = rc;
 		e->blk.err = err;
+		snprintf(e->blk.outcome, sizeof(e->blk.outcome), "%s", outcome.buf);
+		strbuf_release(&outcome);
 		e->blk.done = true;
 		pthread_cond_broadcast(&e->blk_cond);
 	}
@@ -610,6 +648,8 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 		r->end_us = rec_us(e, b->end_ns);
 		r->due_end_us = rec_us(e, b->due_end_ns);
 	}
+	if (b->outcome[0])
+		trace_call(e, ev, b->end_ns, "returned ", b->outcome);
 	if (b->rc < 0) {
 		*err = b->err;
 		err->file = e->s->path;
@@ -749,14 +789,14 @@ static int next_segment(struct engine *e, int64_t deadline,
 		if (e->dump || e->dumpng)
 			tc_fill_tcp_csum(e->frame, len);
 		if (tc_decode_ether(e->frame, len, seg, &derr) < 0) {
-			dump_frame(e, e->frame, len, *ts, 0);
+			dump_frame(e, e->frame, len, *ts, false, 0);
 			continue;	/* not TCP/IP: not ours to judge */
 		}
 		if (seg_matches(e, seg, *ts)) {
-			dump_frame(e, e->frame, len, *ts, e->cur_line);
+			dump_frame(e, e->frame, len, *ts, false, e->cur_line);
 			return 1;
 		}
-		dump_frame(e, e->frame, len, *ts, 0);
+		dump_frame(e, e->frame, len, *ts, false, 0);
 	}
 }
 
@@ -966,20 +1006,26 @@ static void wire_ip(const struct engine *e, const struct tc_packet *p,
 		w->tos = (uint8_t)((w->tos & ~3) | p->ecn);
 }
 
-/* Record the frame just injected (pcap, -v). */
+/*
+ * Record the frame just injected (pcap, -v), stamped when its write began:
+ * the kernel may answer inside our send (the veth hands the frame to its
+ * stack at once), and its answer's capture stamp must not come before the
+ * segment it answers.  Neither the return of the send nor now would do.
+ */
 static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
 {
 	const uint8_t *frame;
 	size_t flen = 0;
+	int64_t began = tc_inject_last_write_ns(e->inj);
 
 	e->sent_ns = sent;
 	frame = tc_inject_last_frame(e->inj, &flen);
-	dump_frame(e, frame, flen, sent, e->cur_line);
+	dump_frame(e, frame, flen, began, true, e->cur_line);
 	if (e->cfg->verbose) {
 		struct strbuf sb = STRBUF_INIT;
 
 		tc_packet_format(p, &sb);
-		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
+		fprintf(stderr, "%.6f < %s\n", rel_s(e, began), sb.buf);
 		strbuf_release(&sb);
 	}
 }
@@ -1185,6 +1231,8 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	struct sigevent sev;
 	struct sigaction sa;
 	struct itimerspec its = { .it_value = { .tv_sec = TC_CALL_LIMIT_S } };
+	struct strbuf outcome = STRBUF_INIT;
+	int64_t began;
 	timer_t t;
 	bool armed;
 	int rc;
@@ -1200,9 +1248,14 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	call_timer_fired = 0;
 	armed = timer_create(CLOCK_MONOTONIC, &sev, &t) == 0 &&
 		timer_settime(t, 0, &its, NULL) == 0;
-	rc = tc_syscall_exec(&e->sys, ev->u.syscall, err);
+	began = now_ns();
+	rc = tc_syscall_run(&e->sys, ev->u.syscall,
+			    e->cfg->verbose ? &outcome : NULL, err);
 	if (armed)
 		timer_delete(t);
+	if (outcome.len)
+		trace_call(e, ev, began, "returned ", outcome.buf);
+	strbuf_release(&outcome);
 	if (call_timer_fired) {
 		tc_error_set(err, TC_ERR_VERIFY,
 			     "runtime error in %s call: it blocked for %d s; a call written "
@@ -1315,6 +1368,8 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		/* The call happened when its thread began it, not when this
 		 * thread saw it asleep: the next "+0" is timed from then. */
 		e->call_began_ns = began;
+		if (began)
+			trace_call(e, ev, began, "began", "");
 	}
 	return 0;
 }

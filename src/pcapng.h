@@ -14,6 +14,7 @@
 #ifndef TC_PCAPNG_H
 #define TC_PCAPNG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,10 +24,15 @@ struct tc_pcapng;
 /* Write the section and interface headers.  Returns 0 and *out, or -1
  * with err (TC_ERR_ENV). */
 int tc_pcapng_open(int fd, struct tc_pcapng **out, struct tc_error *err);
-/* Append one frame stamped ts_ns (CLOCK_REALTIME) with comment (NULL or
- * "": none). */
+/*
+ * Append one frame stamped ts_ns (CLOCK_REALTIME) with comment (NULL or
+ * "": none): injected (ours) or captured.  As sniff.h's pcap writer, each
+ * kind must come in time order and the file is kept in time order across
+ * the two (an injected frame is held until a captured one stamped at or
+ * after it, or the close).
+ */
 void tc_pcapng_add(struct tc_pcapng *pn, const uint8_t *frame, size_t len,
-		   int64_t ts_ns, const char *comment);
+		   int64_t ts_ns, bool injected, const char *comment);
 /* Flush and close; accepts NULL. */
 void tc_pcapng_close(struct tc_pcapng *pn);
 

@@ -15,7 +15,8 @@ a check fails.
       a screenshot: counts the pure-red pixels (the failing arrow and the
       "differs" text, #e00000) and the blue ones of the arrows (#1b5fbf).
   check.py pcapng FILE
-      prints each packet's comment ("-" for none), one a line.
+      prints each packet's comment ("-" for none), one a line; fails
+      when a packet is stamped before the one ahead of it.
 """
 import html.parser
 import os
@@ -215,7 +216,7 @@ def check_pcapng(args):
     d = open(args[0], 'rb').read()
     if d[:4] != b'\x0a\x0d\x0d\x0a':
         fail('not a pcapng file')
-    pos = 0
+    pos, last = 0, 0
     while pos < len(d):
         kind, n = struct.unpack_from('<II', d, pos)
         if n < 12 or pos + n > len(d) or n % 4:
@@ -223,6 +224,10 @@ def check_pcapng(args):
         if struct.unpack_from('<I', d, pos + n - 4)[0] != n:
             fail('trailing length differs at %d' % pos)
         if kind == 6:
+            hi, lo = struct.unpack_from('<II', d, pos + 12)
+            if (hi << 32 | lo) < last:
+                fail('packet stamped before the one ahead of it at %d' % pos)
+            last = hi << 32 | lo
             cap = struct.unpack_from('<I', d, pos + 20)[0]
             q = pos + 28 + ((cap + 3) & ~3)
             comment = '-'

@@ -98,8 +98,9 @@ static void test_record__pcapng_read_by_libpcap(void)
 	memset(f1, 0x11, sizeof(f1));
 	memset(f2, 0x22, sizeof(f2));
 	CHECK_INT(tc_pcapng_open(fd, &pn, &err), 0);
-	tc_pcapng_add(pn, f1, sizeof(f1), 1700000000123456789LL, "fin.pkt:12");
-	tc_pcapng_add(pn, f2, sizeof(f2), 1700000001000000001LL, NULL);
+	/* injected, held until the captured one stamped after it */
+	tc_pcapng_add(pn, f1, sizeof(f1), 1700000000123456789LL, true, "fin.pkt:12");
+	tc_pcapng_add(pn, f2, sizeof(f2), 1700000001000000001LL, false, NULL);
 	tc_pcapng_close(pn);
 	close(fd);
 
