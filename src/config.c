@@ -73,6 +73,19 @@ static const struct opt options[] = {
 	  "judge the kernel's TS val with this tick (default 0: not judged)" },
 	{ "tcp_ts_ecr_scaled", OPT_FLAG, F(tcp_ts_ecr_scaled), 0, 1,
 	  "map an inbound TS ecr with no exact match by interpolation" },
+	{ "tcp_ts_ecr_check", OPT_INT, F(tcp_ts_ecr_check), 0, 2,
+	  "1: the kernel's TS ecr must be TS.Recent, the TS val of the last acceptable\n"
+	  "      segment at or before its Last.ACK.sent (RFC 7323 4.3); 2: as each '>' line\n"
+	  "      writes it; 0: not checked (default: 1 with --strict, else 0)" },
+	{ "tcp_ts_val_check", OPT_INT, F(tcp_ts_val_check), 0, 1,
+	  "1: the kernel's TS val must never go below its previous one on the connection\n"
+	  "      (RFC 7323 5.4); 0: not checked (default: 1 with --strict, else 0)" },
+	{ "tcp_isn_reuse", OPT_USECS, F(tcp_isn_reuse), 0, 4294967295LL,
+	  "N: a connection on the 4-tuple of the one before must have ISN = that one's\n"
+	  "      SND.NXT + N (Linux, taking a 4-tuple over from TIME_WAIT: 65537; default off)" },
+	{ "tcp_isn_clock_ns", OPT_USECS, F(tcp_isn_clock_ns), 0, 1000000000,
+	  "N: successive ISNs on one 4-tuple must advance one per N ns of the time between\n"
+	  "      their SYNs, within the tolerance (RFC 6528; Linux: 64; default 0: off)" },
 	{ "non_fatal", OPT_SPECIAL, 0, 0, 0, 0,
 	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
 	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment and each system call" },
@@ -115,6 +128,14 @@ void tc_config_init(struct tc_config *cfg)
 	cfg->capture_wait_usecs = 2000000;
 	cfg->any_wait_usecs = 30000000;
 	cfg->realtime = 10;
+	cfg->tcp_ts_ecr_check = -1;
+	cfg->tcp_ts_val_check = -1;
+	cfg->tcp_isn_reuse = -1;
+}
+
+int tc_config_check(const struct tc_config *cfg, int setting)
+{
+	return setting < 0 ? cfg->strict : setting;
 }
 
 void tc_config_release(struct tc_config *cfg)

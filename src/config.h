@@ -75,6 +75,16 @@ struct tc_config {
 	int mss;			/* gso_size of inbound segments, 0: by MTU */
 	int64_t tcp_ts_tick_usecs;	/* 0: outbound TS val not judged */
 	bool tcp_ts_ecr_scaled;
+	/* The checks packetdrill skips: 1 on, 0 off, -1 (default) as
+	 * --strict says (tc_config_check). */
+	int tcp_ts_ecr_check;		/* the kernel's TS ecr is TS.Recent (1) or
+					 * as each line writes it (2) */
+	int tcp_ts_val_check;		/* its TS val never goes back */
+	int64_t tcp_isn_reuse;		/* -1: off; else the ISN of a connection on
+					 * the 4-tuple of the one before is that
+					 * one's SND.NXT + this */
+	int64_t tcp_isn_clock_ns;	/* 0: off; else successive ISNs on one
+					 * 4-tuple advance one per this many ns */
 	bool non_fatal_packet;
 	bool verbose;
 	bool dry_run;
@@ -131,6 +141,9 @@ int tc_config_apply_script(struct tc_config *cfg, const struct tc_script *s,
  */
 int tc_config_finalize(struct tc_config *cfg, const char *path,
 		       struct tc_error *err);
+
+/* A check's setting (-1: 1 with --strict, else 0). */
+int tc_config_check(const struct tc_config *cfg, int setting);
 
 /* Is name an option this table knows, and does it take a value?
  * Returns -1 unknown, 0 flag, 1 takes a value. */

@@ -21,9 +21,26 @@ void tc_conn_destroy(struct tc_conn *c)
 	pthread_mutex_destroy(&c->lock);
 }
 
+/* A new connection begins: remember the one before for the ISN checks
+ * (when its ISN and tuple are known).  Under the lock. */
+static void save_prev(struct tc_conn *c)
+{
+	if (c->map.local_known && c->local_port) {
+		c->prev.known = true;
+		c->prev.local_port = c->local_port;
+		c->prev.remote_port = c->remote_port;
+		c->prev.isn = c->map.local_isn;
+		c->prev.snd_nxt = c->snd_nxt;
+		c->prev.isn_ns = c->isn_ns;
+	}
+	c->snd_nxt = 0;
+	c->isn_ns = 0;
+}
+
 /* Forget the connection (not the socket, nor the passive-port search). */
 static void forget(struct tc_conn *c)
 {
+	save_prev(c);
 	c->local_port = 0;
 	c->remote_port = 0;
 	c->udp = false;
@@ -60,6 +77,7 @@ void tc_conn_connect(struct tc_conn *c, int fd, bool disconnect, int64_t now_ns)
 		} else if (!c->opened) {
 			struct tc_conn_map old = c->map;
 
+			save_prev(c);
 			c->opened = true;
 			c->listener = false;
 			c->connect_ns = now_ns;
@@ -192,6 +210,7 @@ int tc_conn_inbound(struct tc_conn *c, const struct tc_packet *p, bool ts_ecr_sc
 			c->remote_port = passive_remote_port(c);
 			c->opened = true;
 		}
+		save_prev(c);
 		tc_map_reset(&c->map);
 		if (keep_local) {
 			c->map.local_known = true;
@@ -239,6 +258,25 @@ int tc_conn_inbound(struct tc_conn *c, const struct tc_packet *p, bool ts_ecr_sc
 	return 0;
 }
 
+void tc_conn_inbound_sent(struct tc_conn *c, const struct tc_packet *p,
+			  const struct tc_conn_inbound *in, int line)
+{
+	bool has_ts = false;
+	uint32_t tsval = 0;
+
+	for (int i = 0; i < p->n_options; i++) {
+		if (p->options[i].kind == TC_OPT_TS) {
+			has_ts = true;
+			tsval = p->options[i].ts_val;
+		}
+	}
+	pthread_mutex_lock(&c->lock);
+	if (in->sport == c->remote_port && in->dport == c->local_port)
+		tc_ts_learn_in(&c->map.rec, line, in->seq, p->flags, p->payload_len,
+			       has_ts, tsval);
+	pthread_mutex_unlock(&c->lock);
+}
+
 void tc_conn_inbound_udp(struct tc_conn *c, const struct tc_packet *p,
 			 uint16_t *sport, uint16_t *dport)
 {
@@ -259,6 +297,42 @@ void tc_conn_icmp_quote(struct tc_conn *c, const struct tc_packet *p,
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* The checks vo turns on, on a segment the script's line accepted (up:
+ * what it teaches).  Under the lock. */
+static int extra_checks(struct tc_conn *c, const struct tc_packet *exp,
+			const struct tc_segment *act,
+			const struct tc_verify_opts *vo, const struct tc_map_update *up,
+			struct tc_mismatch *mm)
+{
+	if (vo->check_ts_val && tc_check_ts_val(&c->map, act, mm))
+		return 1;
+	if (vo->check_ts_ecr == 1 && tc_check_ts_ecr(&c->map.rec, act, mm))
+		return 1;
+	if (vo->check_ts_ecr == 2 && tc_check_ts_ecr_written(exp, act, mm))
+		return 1;
+	if (up->learn_local && c->prev.known && c->prev.local_port == c->local_port &&
+	    c->prev.remote_port == c->remote_port) {
+		/* The first SYN of a connection on the 4-tuple of the one
+		 * before: its ISN, relative to that one's. */
+		uint32_t isn = up->live_seq;
+
+		if (vo->check_isn_reuse &&
+		    tc_check_isn_reuse(c->prev.snd_nxt - c->prev.isn, vo->isn_reuse,
+				       isn - c->prev.isn, mm))
+			return 1;
+		if (vo->isn_clock_ns > 0) {
+			int64_t gap_us = (vo->capture_ns - c->prev.isn_ns) / 1000;
+			int64_t tol = tc_tolerance(vo->tolerance_usecs, vo->tolerance_percent,
+						   gap_us) * 1000;
+
+			if (tc_check_isn_clock(c->prev.isn, c->prev.isn_ns, isn, vo->capture_ns,
+					       vo->isn_clock_ns, tol, mm))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int tc_conn_verify(struct tc_conn *c, const struct tc_packet *exp,
 		   const struct tc_segment *act, const struct tc_verify_opts *vo,
 		   struct tc_mismatch *mm)
@@ -268,7 +342,22 @@ int tc_conn_verify(struct tc_conn *c, const struct tc_packet *exp,
 
 	pthread_mutex_lock(&c->lock);
 	rc = tc_verify_segment(&c->map, exp, act, vo, mm, &up);
+	if (!rc && act->ip_proto == IPPROTO_TCP)
+		rc = extra_checks(c, exp, act, vo, &up, mm);
 	tc_map_apply(&c->map, &up);
+	if (act->ip_proto == IPPROTO_TCP && c->map.local_known) {
+		uint32_t end = act->seq + act->payload_len +
+			       !!(act->flags & TC_TH_SYN) + !!(act->flags & TC_TH_FIN);
+
+		if (up.learn_local) {
+			c->isn_ns = vo->capture_ns;
+			c->snd_nxt = end;
+		} else if ((int32_t)(end - c->snd_nxt) > 0 && !(act->flags & TC_TH_RST)) {
+			c->snd_nxt = end;
+		}
+		if (!rc)
+			tc_ts_learn_out(&c->map.rec, act);
+	}
 	pthread_mutex_unlock(&c->lock);
 	return rc;
 }

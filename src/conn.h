@@ -48,6 +48,16 @@ struct tc_conn {
 				 * (an earlier socket's retransmission) is
 				 * not this connection's */
 	struct tc_conn_map map;
+	/* For the ISN checks: the kernel's SND.NXT on this connection and
+	 * when its ISN was seen; the same of the connection before. */
+	uint32_t snd_nxt;
+	int64_t isn_ns;
+	struct {
+		bool known;
+		uint16_t local_port, remote_port;
+		uint32_t isn, snd_nxt;
+		int64_t isn_ns;
+	} prev;
 	int passive_opens;	/* children opened by inbound SYNs */
 	int next_passive_port;	/* where the next one's search starts */
 };
@@ -88,6 +98,11 @@ struct tc_conn_inbound {
  */
 int tc_conn_inbound(struct tc_conn *c, const struct tc_packet *p, bool ts_ecr_scaled,
 		    struct tc_option *opts, struct tc_conn_inbound *out, uint32_t *bad_ecr);
+/* The inbound TCP segment of script line `line`, prepared by
+ * tc_conn_inbound as *in, went out: the TS.Recent model learns from it
+ * (RFC 7323 4.3; a segment of another tuple is not the connection's). */
+void tc_conn_inbound_sent(struct tc_conn *c, const struct tc_packet *p,
+			  const struct tc_conn_inbound *in, int line);
 /* The ports of an inbound UDP datagram of line p (fixing the tuple at
  * the first one). */
 void tc_conn_inbound_udp(struct tc_conn *c, const struct tc_packet *p,
@@ -99,7 +114,10 @@ void tc_conn_icmp_quote(struct tc_conn *c, const struct tc_packet *p,
 			uint16_t *lport, uint16_t *rport, uint32_t *seq);
 
 /* Compare an outbound segment with the script's line (verify.h's
- * tc_verify_segment) and learn from it: the local ISN, the TS vals. */
+ * tc_verify_segment), then apply the checks vo turns on (TS ecr against
+ * TS.Recent, TS val monotonic, the ISN of a connection on the 4-tuple of
+ * the one before: reuse offset, clock), and learn from it: the local ISN,
+ * the TS vals, SND.NXT, Last.ACK.sent. */
 int tc_conn_verify(struct tc_conn *c, const struct tc_packet *exp,
 		   const struct tc_segment *act, const struct tc_verify_opts *vo,
 		   struct tc_mismatch *mm);

@@ -872,6 +872,11 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		/* When the line was due on the live clock: a relative
 		 * line counts from when the previous event finished. */
 		.event_usecs = (due - e->start_ns) / 1000,
+		.check_ts_ecr = tc_config_check(e->cfg, e->cfg->tcp_ts_ecr_check),
+		.check_ts_val = tc_config_check(e->cfg, e->cfg->tcp_ts_val_check),
+		.check_isn_reuse = e->cfg->tcp_isn_reuse >= 0,
+		.isn_reuse = (uint32_t)e->cfg->tcp_isn_reuse,
+		.isn_clock_ns = e->cfg->tcp_isn_clock_ns,
 	};
 	int64_t ts, frag_ts, late_at = due_end + tol, sampled_at = 0, stall0 = -1;
 	int rc, n_frags = 1;
@@ -932,6 +937,7 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 		n_frags++;
 	}
 
+	vo.capture_ns = ts;
 	rc = tc_conn_verify(&e->conn, exp, &seg, &vo, &mm);
 	trace(e, ts, '>', &seg);	/* after verify: the kernel's ISN is known */
 	rec_actual(e, &seg, ts);
@@ -1199,6 +1205,7 @@ static int inbound_event(struct engine *e, const struct tc_event *ev,
 			err->kind = TC_ERR_ENV;
 			return -1;
 		}
+		tc_conn_inbound_sent(&e->conn, p, &in, ev->line);
 		injected(e, p, sent);
 	}
 	return 0;

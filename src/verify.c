@@ -730,6 +730,200 @@ int tc_verify_segment(const struct tc_conn_map *m, const struct tc_packet *exp,
 	return 0;
 }
 
+/* The TS val and ecr of a segment's Timestamps option; false without one
+ * (or with options that do not decode). */
+static bool seg_ts(const struct tc_segment *seg, uint32_t *val, uint32_t *ecr)
+{
+	struct tc_option o[TC_MAX_OPTIONS];
+	struct tc_error err;
+	int n = 0;
+
+	if (tc_options_decode(seg->opts, seg->opts_len, o, TC_MAX_OPTIONS, &n, &err) < 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (o[i].kind == TC_OPT_TS) {
+			*val = o[i].ts_val;
+			*ecr = o[i].ts_ecr;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* a - b as a signed distance in a 32-bit sequence space. */
+static int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+bool tc_ts_recent_updates(const struct tc_ts_recent *r, uint32_t seq,
+			  uint32_t seg_len, uint32_t tsval)
+{
+	if (!r->known || !r->las_known)
+		return false;
+	if (seq_diff(tsval, r->val) < 0)
+		return false;		/* PAWS: an old TS val (R1) */
+	if (seq_diff(seq, r->las) > 0)
+		return false;		/* SEG.SEQ > Last.ACK.sent (R3) */
+	/* Acceptable (R2)?  Given SEG.SEQ <= Last.ACK.sent <= RCV.NXT, a
+	 * zero-length segment only at RCV.NXT; one with length only when
+	 * the window is open and its last octet is at or past RCV.NXT. */
+	if (!seg_len)
+		return seq == r->rcv_nxt;
+	return !r->zero_wnd && seq_diff(seq + seg_len - 1, r->rcv_nxt) >= 0;
+}
+
+void tc_ts_learn_in(struct tc_ts_recent *r, int line, uint32_t seq, uint16_t flags,
+		    uint32_t payload_len, bool has_ts, uint32_t tsval)
+{
+	uint32_t len = payload_len + !!(flags & TC_TH_SYN) + !!(flags & TC_TH_FIN);
+
+	/* A RST the kernel accepts (at RCV.NXT) ends the connection; any
+	 * other is unacceptable or out of order: no update either way. */
+	if (flags & TC_TH_RST)
+		return;
+	if ((flags & (TC_TH_SYN | TC_TH_ACK)) == TC_TH_SYN) {
+		/* The SYN a SYN-ACK will answer (tc_ts_learn_out). */
+		r->syn_known = has_ts;
+		r->syn_val = tsval;
+		r->syn_line = line;
+		if (!r->known)
+			return;
+	}
+	if ((flags & (TC_TH_SYN | TC_TH_ACK)) == (TC_TH_SYN | TC_TH_ACK) && !r->las_known) {
+		/* The SYN-ACK of an active open (RFC 7323 4.3 (1)). */
+		r->known = has_ts;
+		r->val = tsval;
+		r->line = line;
+		r->rcv_nxt = seq + 1;
+		return;
+	}
+	if (!r->las_known)
+		return;
+	if (has_ts && r->known && seq_diff(tsval, r->val) < 0)
+		return;			/* dropped by PAWS */
+	if (has_ts && tc_ts_recent_updates(r, seq, len, tsval)) {
+		r->val = tsval;
+		r->line = line;
+	}
+	/* In order and in the window: RCV.NXT moves past it. */
+	if (len && !r->zero_wnd && seq_diff(seq, r->rcv_nxt) <= 0 &&
+	    seq_diff(seq + len, r->rcv_nxt) > 0)
+		r->rcv_nxt = seq + len;
+}
+
+void tc_ts_learn_out(struct tc_ts_recent *r, const struct tc_segment *act)
+{
+	uint32_t val, ecr;
+
+	if (seg_ts(act, &val, &ecr)) {
+		r->out_known = true;
+		r->out_val = val;
+	}
+	if (!(act->flags & TC_TH_ACK) || (act->flags & TC_TH_RST))
+		return;
+	if (act->flags & TC_TH_SYN) {
+		/* A SYN-ACK: a new connection's receive state, whose
+		 * TS.Recent is the SYN's TS val. */
+		r->known = r->syn_known;
+		r->val = r->syn_val;
+		r->line = r->syn_line;
+		r->rcv_nxt = act->ack;
+	}
+	r->las_known = true;
+	r->las = act->ack;
+	if (seq_diff(act->ack, r->rcv_nxt) > 0)
+		r->rcv_nxt = act->ack;
+	r->zero_wnd = act->win == 0;
+}
+
+int tc_check_ts_ecr(const struct tc_ts_recent *r, const struct tc_segment *act,
+		    struct tc_mismatch *mm)
+{
+	uint32_t val, ecr, want;
+	char e[128], a[32];
+
+	if (!(act->flags & TC_TH_ACK) || !seg_ts(act, &val, &ecr))
+		return 0;
+	if (act->flags & TC_TH_SYN) {
+		if (!r->syn_known)
+			return 0;
+		want = r->syn_val;
+		snprintf(e, sizeof(e), "%u (the TS val of the SYN of line %d)", want, r->syn_line);
+	} else {
+		if (!r->known)
+			return 0;
+		want = r->val;
+		snprintf(e, sizeof(e), "%u (TS.Recent, the TS val of line %d)", want, r->line);
+	}
+	if (ecr == want)
+		return 0;
+	snprintf(a, sizeof(a), "%u", ecr);
+	return mismatch(mm, "TS ecr", e, a);
+}
+
+int tc_check_ts_ecr_written(const struct tc_packet *exp, const struct tc_segment *act,
+			    struct tc_mismatch *mm)
+{
+	uint32_t val, ecr;
+	char e[64], a[32];
+
+	if (exp->any_options || !seg_ts(act, &val, &ecr))
+		return 0;
+	for (int i = 0; i < exp->n_options; i++) {
+		if (exp->options[i].kind != TC_OPT_TS || exp->options[i].ts_ecr == ecr)
+			continue;
+		snprintf(e, sizeof(e), "%u (as the line writes it)", exp->options[i].ts_ecr);
+		snprintf(a, sizeof(a), "%u", ecr);
+		return mismatch(mm, "TS ecr", e, a);
+	}
+	return 0;
+}
+
+int tc_check_ts_val(const struct tc_conn_map *m, const struct tc_segment *act,
+		    struct tc_mismatch *mm)
+{
+	uint32_t val, ecr;
+	char e[96], a[32];
+
+	if (!m->rec.out_known || !seg_ts(act, &val, &ecr) ||
+	    seq_diff(val, m->rec.out_val) >= 0)
+		return 0;
+	snprintf(e, sizeof(e), "at least %u (the connection's previous TS val)",
+		 tc_map_ts_out(m, m->rec.out_val));
+	snprintf(a, sizeof(a), "%u", tc_map_ts_out(m, val));
+	return mismatch(mm, "TS val", e, a);
+}
+
+int tc_check_isn_reuse(uint32_t prev_snd_nxt, uint32_t offset, uint32_t isn,
+		       struct tc_mismatch *mm)
+{
+	char e[128], a[32];
+
+	if (isn == prev_snd_nxt + offset)
+		return 0;
+	snprintf(e, sizeof(e), "%u (the SND.NXT of the connection before on this 4-tuple + %u)",
+		 prev_snd_nxt + offset, offset);
+	snprintf(a, sizeof(a), "%u", isn);
+	return mismatch(mm, "isn", e, a);
+}
+
+int tc_check_isn_clock(uint32_t prev_isn, int64_t prev_ns, uint32_t isn, int64_t ns,
+		       int64_t tick_ns, int64_t tol_ns, struct tc_mismatch *mm)
+{
+	int64_t dt = ns - prev_ns;
+	int64_t got = (int64_t)seq_diff(isn, prev_isn) * tick_ns;
+	char e[160], a[64];
+
+	if (got > 0 && got - dt <= tol_ns && dt - got <= tol_ns)
+		return 0;
+	snprintf(e, sizeof(e), "an advance of %.6f sec in ticks of %lld ns (tolerance %.6f sec)",
+		 (double)dt / 1e9, (long long)tick_ns, (double)tol_ns / 1e9);
+	snprintf(a, sizeof(a), "%s%.6f sec", got < 0 ? "-" : "",
+		 (double)(got < 0 ? -got : got) / 1e9);
+	return mismatch(mm, "isn clock", e, a);
+}
+
 void tc_format_live(const struct tc_conn_map *m, const struct tc_segment *seg,
 		    struct strbuf *out)
 {

@@ -29,7 +29,31 @@
 #include "codec.h"
 #include "script.h"
 
+struct tc_mismatch;
+
 #define TC_MAX_TS_PAIRS 512
+
+/*
+ * The kernel's receive state as RFC 7323 4.3 models it, seen from outside:
+ * TS.Recent and the line that set it, Last.ACK.sent and RCV.NXT (live
+ * numbers), whether the last advertised window was zero, the TS val of the
+ * last SYN sent to it (which its SYN-ACK must echo), and the last TS val it
+ * sent (which the next may not go below).
+ */
+struct tc_ts_recent {
+	bool known;
+	uint32_t val;
+	int line;
+	bool las_known;
+	uint32_t las;		/* Last.ACK.sent */
+	uint32_t rcv_nxt;
+	bool zero_wnd;
+	bool syn_known;
+	uint32_t syn_val;
+	int syn_line;
+	bool out_known;
+	uint32_t out_val;	/* live */
+};
 
 struct tc_conn_map {
 	bool local_known;
@@ -45,6 +69,10 @@ struct tc_conn_map {
 	struct {
 		uint32_t script, live;
 	} ts[TC_MAX_TS_PAIRS];
+
+	/* What the kernel must echo (RFC 7323 4.3), from the segments sent
+	 * to it and the ones it sent (tc_ts_learn_in, tc_ts_learn_out). */
+	struct tc_ts_recent rec;
 };
 
 /* Forget everything (a new connection). */
@@ -81,6 +109,52 @@ uint32_t tc_map_ts_out(const struct tc_conn_map *m, uint32_t live_val);
  */
 int tc_map_ts_in_ecr(const struct tc_conn_map *m, uint32_t script_ecr,
 		     bool scaled, uint32_t *live_ecr);
+
+/*
+ * RFC 7323 4.3 (and 5.3 R1-R3): does an inbound segment (live seq, length
+ * in sequence space counting SYN and FIN, its TS val) update TS.Recent?
+ * Only when it passes PAWS (tsval >= TS.Recent), SEG.SEQ <= Last.ACK.sent,
+ * and it is acceptable (RFC 9293 3.10.7.4) at RCV.NXT: zero-length at
+ * RCV.NXT, or some of it at or past RCV.NXT in a non-zero window.  Before
+ * the kernel acked anything, or before TS.Recent is set, it does not.
+ */
+bool tc_ts_recent_updates(const struct tc_ts_recent *r, uint32_t seq,
+			  uint32_t seg_len, uint32_t tsval);
+/* Learn from an inbound TCP segment of script line `line`: live seq,
+ * flags, payload length, and its TS val when has_ts. */
+void tc_ts_learn_in(struct tc_ts_recent *r, int line, uint32_t seq, uint16_t flags,
+		    uint32_t payload_len, bool has_ts, uint32_t tsval);
+/* Learn from an outbound segment the script accepted. */
+void tc_ts_learn_out(struct tc_ts_recent *r, const struct tc_segment *act);
+
+/*
+ * The checks packetdrill skips on an outbound segment the script accepted.
+ * TS ecr: a segment with ACK and Timestamps must echo TS.Recent, a SYN-ACK
+ * the TS val of the SYN it answers (RFC 7323 4.3).  TS val: not below the
+ * connection's previous one (mod 2^32; RFC 7323 5.4).  Each returns 0, or
+ * 1 with *mm filled; the TS val is shown in script space through m.
+ */
+int tc_check_ts_ecr(const struct tc_ts_recent *r, const struct tc_segment *act,
+		    struct tc_mismatch *mm);
+/* TS ecr as the script's line writes it (a script that states what the
+ * kernel echoes where it departs from TS.Recent). */
+int tc_check_ts_ecr_written(const struct tc_packet *exp, const struct tc_segment *act,
+			    struct tc_mismatch *mm);
+int tc_check_ts_val(const struct tc_conn_map *m, const struct tc_segment *act,
+		    struct tc_mismatch *mm);
+
+/*
+ * The ISN checks, given the connection before (prev, its 4-tuple the same
+ * as the new one's) and the new connection's live ISN.  Reuse: the ISN must
+ * be prev_snd_nxt + offset (Linux's choice for a 4-tuple taken over from
+ * TIME_WAIT).  Clock (RFC 6528, RFC 9293 3.4.1): the ISN must have advanced
+ * from the previous one by the time between them in ticks of tick_ns, give
+ * or take the tolerance (tol_ns), and by more than zero.
+ */
+int tc_check_isn_reuse(uint32_t prev_snd_nxt, uint32_t offset, uint32_t isn,
+		       struct tc_mismatch *mm);
+int tc_check_isn_clock(uint32_t prev_isn, int64_t prev_ns, uint32_t isn, int64_t ns,
+		       int64_t tick_ns, int64_t tol_ns, struct tc_mismatch *mm);
 
 /*
  * The timing rule: the allowed error is the larger of tolerance_usecs and
@@ -126,6 +200,14 @@ struct tc_verify_opts {
 	int64_t tolerance_usecs;	/* --tolerance_usecs */
 	double tolerance_percent;	/* --tolerance_percent */
 	int64_t event_usecs;		/* when the line was due, since the start */
+	/* The checks packetdrill skips (tc_conn_verify applies them). */
+	int check_ts_ecr;		/* --tcp_ts_ecr_check: 0 off, 1 TS.Recent,
+					 * 2 as the line writes it */
+	bool check_ts_val;		/* --tcp_ts_val_check */
+	bool check_isn_reuse;		/* --tcp_isn_reuse given: */
+	uint32_t isn_reuse;		/* its offset */
+	int64_t isn_clock_ns;		/* --tcp_isn_clock_ns, 0: off */
+	int64_t capture_ns;		/* when the segment was captured */
 };
 
 /* The tolerance, in usecs, that a TS val is judged with (see above). */

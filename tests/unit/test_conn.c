@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "conn.h"
+#include "error.h"
 #include "strbuf.h"
 
 #define BIND 8080
@@ -248,6 +249,117 @@ static void test_conn__isn_learned_even_when_a_later_field_differs(void)
 	tc_conn_destroy(&c);
 }
 
+/* Two connections from one socket's port to the connect port: the second
+ * one's ISN is judged against the first one's SND.NXT (reuse) and ISN
+ * (clock); a connection on another tuple is not. */
+static void test_conn__isn_checks_across_connections(void)
+{
+	struct tc_conn c;
+	struct tc_packet syn_line = pkt(TC_DIR_OUTBOUND, TC_TH_SYN, 0, 0);
+	struct tc_packet fin_line = pkt(TC_DIR_OUTBOUND, TC_TH_FIN | TC_TH_ACK, 1, 0);
+	struct tc_segment syn = seg(TC_TH_SYN, 50000, CONNECT, 1000, 0);
+	struct tc_segment fin = seg(TC_TH_FIN | TC_TH_ACK, 50000, CONNECT, 1001, 0);
+	struct tc_verify_opts v = { .check_isn_reuse = true, .isn_reuse = 65537,
+				    .capture_ns = 1000 };
+	struct tc_mismatch mm;
+
+	tc_conn_init(&c, NULL, BIND, REMOTE, CONNECT);
+	tc_conn_set_socket(&c, 3, true, false);
+	tc_conn_connect(&c, 3, false, 0);
+	CHECK(tc_conn_matches(&c, &syn, 1000));
+	CHECK_INT(tc_conn_verify(&c, &syn_line, &syn, &v, &mm), 0);	/* no one before */
+	/* The FIN's ack is of the remote's ISN (0 here: never learnt). */
+	CHECK_INT(tc_conn_verify(&c, &fin_line, &fin, &v, &mm), 0);
+	CHECK_INT(c.snd_nxt, 1002);
+
+	tc_conn_set_socket(&c, 4, true, false);
+	tc_conn_connect(&c, 4, false, 2000);
+	syn.seq = 1002 + 65536;
+	CHECK(tc_conn_matches(&c, &syn, 3000));
+	CHECK_INT(tc_conn_verify(&c, &syn_line, &syn, &v, &mm), 1);
+	CHECK_STR(mm.field, "isn");
+	CHECK_STR(mm.expected, "65539 (the SND.NXT of the connection before on this 4-tuple + 65537)");
+	CHECK_STR(mm.actual, "65538");
+
+	/* The same again with the right ISN, judged by the clock too: 1 ms
+	 * after the first SYN at 64 ns a tick is 15625 ticks, not 65538. */
+	tc_conn_set_socket(&c, 5, true, false);
+	tc_conn_connect(&c, 5, false, 4000);
+	syn.seq = 1000 + 15625;
+	v.check_isn_reuse = false;
+	v.isn_clock_ns = 64;
+	v.capture_ns = 1000 + 1000000;
+	CHECK(tc_conn_matches(&c, &syn, 5000));
+	/* The one before is the second connection (ISN 1002 + 65536, seen at
+	 * capture_ns 1000): behind this one by 65538 - 15625 ticks. */
+	CHECK_INT(tc_conn_verify(&c, &syn_line, &syn, &v, &mm), 1);
+	CHECK_STR(mm.field, "isn clock");
+
+	/* Another local port: another tuple, nothing judged. */
+	tc_conn_set_socket(&c, 6, true, false);
+	tc_conn_connect(&c, 6, false, 6000);
+	syn.sport = 50001;
+	syn.seq = 1;
+	CHECK(tc_conn_matches(&c, &syn, 7000));
+	CHECK_INT(tc_conn_verify(&c, &syn_line, &syn, &v, &mm), 0);
+	tc_conn_destroy(&c);
+}
+
+/* A passive open with Timestamps: the SYN-ACK must echo the SYN's TS val,
+ * an ACK the TS.Recent that tc_conn_inbound_sent kept. */
+static void test_conn__ts_ecr_from_inbound_segments(void)
+{
+	struct tc_conn c;
+	struct tc_packet in_syn = pkt(TC_DIR_INBOUND, TC_TH_SYN, 0, 0);
+	struct tc_packet synack_line = pkt(TC_DIR_OUTBOUND, TC_TH_SYN | TC_TH_ACK, 0, 1);
+	struct tc_packet in_ack = pkt(TC_DIR_INBOUND, TC_TH_ACK, 1, 1);
+	struct tc_segment synack = seg(TC_TH_SYN | TC_TH_ACK, BIND, REMOTE, 9000, 1);
+	struct tc_verify_opts v = { .check_ts_ecr = 1 };
+	struct tc_option opts[TC_MAX_OPTIONS];
+	struct tc_conn_inbound in;
+	struct tc_mismatch mm;
+	struct tc_error err;
+	size_t len = 0;
+	uint32_t bad;
+
+	in_syn.n_options = 1;
+	in_syn.options[0].kind = TC_OPT_TS;
+	in_syn.options[0].ts_val = 1000;
+	tc_conn_init(&c, NULL, BIND, REMOTE, CONNECT);
+	tc_conn_set_socket(&c, 3, true, false);
+	tc_conn_listen(&c);
+	memcpy(opts, in_syn.options, sizeof(opts[0]));
+	CHECK_INT(tc_conn_inbound(&c, &in_syn, false, opts, &in, &bad), 0);
+	tc_conn_inbound_sent(&c, &in_syn, &in, 5);
+
+	synack_line.any_options = true;
+	opts[0].kind = opts[1].kind = TC_OPT_NOP;
+	opts[2].kind = TC_OPT_TS;
+	opts[2].ts_val = 77;
+	opts[2].ts_ecr = 999;
+	CHECK_INT(tc_options_encode(opts, 3, synack.opts, sizeof(synack.opts), &len, &err), 0);
+	synack.opts_len = (uint8_t)len;
+	CHECK_INT(tc_conn_verify(&c, &synack_line, &synack, &v, &mm), 1);
+	CHECK_STR(mm.expected, "1000 (the TS val of the SYN of line 5)");
+	opts[2].ts_ecr = 1000;
+	CHECK_INT(tc_options_encode(opts, 3, synack.opts, sizeof(synack.opts), &len, &err), 0);
+	CHECK_INT(tc_conn_verify(&c, &synack_line, &synack, &v, &mm), 0);
+
+	/* An inbound segment of another tuple teaches nothing. */
+	in_ack.n_options = 1;
+	in_ack.options[0].kind = TC_OPT_TS;
+	in_ack.options[0].ts_val = 1010;
+	in.sport = REMOTE + 7;
+	in.seq = 1;
+	tc_conn_inbound_sent(&c, &in_ack, &in, 7);
+	CHECK_INT(c.map.rec.val, 1000);
+	in.sport = REMOTE;
+	tc_conn_inbound_sent(&c, &in_ack, &in, 7);
+	CHECK_INT(c.map.rec.val, 1010);
+	CHECK_INT(c.map.rec.line, 7);
+	tc_conn_destroy(&c);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_conn__active_open_learns_tuple_and_isn),
 	TAP_TEST(test_conn__listener_children_get_new_tuples),
@@ -255,6 +367,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_conn__udp_and_icmp),
 	TAP_TEST(test_conn__inbound_udp_fixes_tuple),
 	TAP_TEST(test_conn__isn_learned_even_when_a_later_field_differs),
+	TAP_TEST(test_conn__isn_checks_across_connections),
+	TAP_TEST(test_conn__ts_ecr_from_inbound_segments),
 };
 
 TAP_MAIN(tests)

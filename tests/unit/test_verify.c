@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include "error.h"
 #include "strbuf.h"
 #include "verify.h"
 
@@ -696,6 +697,183 @@ static void test_verify__ts_val_tolerance_from_start(void)
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 }
 
+/* A segment carrying a Timestamps option. */
+static void add_ts(struct tc_segment *s, uint32_t val, uint32_t ecr)
+{
+	struct tc_option o[3];
+	struct tc_error err;
+	size_t len = 0;
+
+	memset(o, 0, sizeof(o));
+	o[0].kind = o[1].kind = TC_OPT_NOP;
+	o[2].kind = TC_OPT_TS;
+	o[2].ts_val = val;
+	o[2].ts_ecr = ecr;
+	CHECK_INT(tc_options_encode(o, 3, s->opts, sizeof(s->opts), &len, &err), 0);
+	s->opts_len = (uint8_t)len;
+}
+
+/* RFC 7323 4.3's update rule: PAWS, SEG.SEQ <= Last.ACK.sent, and an
+ * acceptable segment at RCV.NXT (a duplicate ending there is not). */
+static void test_verify__ts_recent_rule(void)
+{
+	struct tc_ts_recent r;
+
+	memset(&r, 0, sizeof(r));
+	CHECK(!tc_ts_recent_updates(&r, 1000, 0, 100));	/* nothing known */
+	r.known = r.las_known = true;
+	r.val = 100;
+	r.las = r.rcv_nxt = 1000;
+	CHECK(tc_ts_recent_updates(&r, 1000, 0, 100));
+	CHECK(tc_ts_recent_updates(&r, 1000, 10, 200));
+	CHECK(!tc_ts_recent_updates(&r, 1000, 0, 99));	/* PAWS */
+	CHECK(!tc_ts_recent_updates(&r, 1001, 0, 200));	/* past Last.ACK.sent */
+	CHECK(!tc_ts_recent_updates(&r, 990, 10, 200));	/* a duplicate */
+	CHECK(tc_ts_recent_updates(&r, 990, 11, 200));	/* reaches RCV.NXT */
+	CHECK(!tc_ts_recent_updates(&r, 999, 0, 200));	/* zero-length, old */
+	r.zero_wnd = true;
+	CHECK(!tc_ts_recent_updates(&r, 1000, 10, 200));
+	CHECK(tc_ts_recent_updates(&r, 1000, 0, 200));
+	/* 32-bit wrap: a TS val just past 2^32 is newer. */
+	r.zero_wnd = false;
+	r.val = 0xfffffff0u;
+	CHECK(tc_ts_recent_updates(&r, 1000, 0, 5));
+	CHECK(!tc_ts_recent_updates(&r, 1000, 0, 0xffffff00u));
+}
+
+/* A passive open, then data in order, out of order, and the hole: what
+ * the kernel must echo at each step. */
+static void test_verify__ts_ecr_follows_ts_recent(void)
+{
+	struct tc_ts_recent r;
+	struct tc_mismatch mm;
+	struct tc_segment synack = seg(TC_TH_SYN | TC_TH_ACK, 7000, 0, 1);
+	struct tc_segment ack = seg(TC_TH_ACK, 7001, 0, 1);
+
+	memset(&r, 0, sizeof(r));
+	memset(&mm, 0, sizeof(mm));
+	tc_ts_learn_in(&r, 5, 0, TC_TH_SYN, 0, true, 1000);
+	add_ts(&synack, 5000, 999);
+	CHECK_INT(tc_check_ts_ecr(&r, &synack, &mm), 1);
+	CHECK_STR(mm.field, "TS ecr");
+	CHECK_STR(mm.expected, "1000 (the TS val of the SYN of line 5)");
+	CHECK_STR(mm.actual, "999");
+	add_ts(&synack, 5000, 1000);
+	CHECK_INT(tc_check_ts_ecr(&r, &synack, &mm), 0);
+	tc_ts_learn_out(&r, &synack);
+	CHECK(r.known && r.val == 1000 && r.las == 1 && r.rcv_nxt == 1);
+
+	tc_ts_learn_in(&r, 7, 1, TC_TH_ACK, 10, true, 1010);	/* in order */
+	CHECK_INT(r.val, 1010);
+	CHECK_INT(r.rcv_nxt, 11);
+	tc_ts_learn_in(&r, 8, 21, TC_TH_ACK, 10, true, 1030);	/* out of order */
+	CHECK_INT(r.val, 1010);
+	ack.ack = 11;
+	add_ts(&ack, 5010, 1030);
+	CHECK_INT(tc_check_ts_ecr(&r, &ack, &mm), 1);
+	CHECK_STR(mm.expected, "1010 (TS.Recent, the TS val of line 7)");
+	tc_ts_learn_out(&r, &ack);
+	tc_ts_learn_in(&r, 9, 11, TC_TH_ACK, 10, true, 1020);	/* the hole */
+	CHECK_INT(r.val, 1020);
+	CHECK_INT(r.line, 9);
+	tc_ts_learn_in(&r, 10, 11, TC_TH_ACK, 0, true, 900);	/* PAWS */
+	CHECK_INT(r.val, 1020);
+	tc_ts_learn_in(&r, 11, 11, TC_TH_RST, 0, true, 2000);	/* a RST */
+	CHECK_INT(r.val, 1020);
+	/* A segment without ACK, or without Timestamps, is not judged. */
+	{
+		struct tc_segment syn = seg(TC_TH_SYN, 7000, 0, 0);
+		struct tc_segment bare = seg(TC_TH_ACK, 7001, 0, 21);
+
+		add_ts(&syn, 5000, 0);
+		CHECK_INT(tc_check_ts_ecr(&r, &syn, &mm), 0);
+		CHECK_INT(tc_check_ts_ecr(&r, &bare, &mm), 0);
+	}
+}
+
+/* The active open's SYN-ACK sets TS.Recent (RFC 7323 4.3 (1)). */
+static void test_verify__ts_recent_from_synack(void)
+{
+	struct tc_ts_recent r;
+	struct tc_mismatch mm;
+	struct tc_segment ack = seg(TC_TH_ACK, 1, 0, 501);
+
+	memset(&r, 0, sizeof(r));
+	tc_ts_learn_in(&r, 4, 500, TC_TH_SYN | TC_TH_ACK, 0, true, 700);
+	add_ts(&ack, 110, 700);
+	CHECK_INT(tc_check_ts_ecr(&r, &ack, &mm), 0);
+	add_ts(&ack, 110, 0);
+	CHECK_INT(tc_check_ts_ecr(&r, &ack, &mm), 1);
+	CHECK_STR(mm.expected, "700 (TS.Recent, the TS val of line 4)");
+}
+
+static void test_verify__ts_ecr_as_written(void)
+{
+	struct tc_packet exp = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment act = seg(TC_TH_ACK, 1, 0, 1);
+	struct tc_mismatch mm;
+
+	exp.n_options = 1;
+	exp.options[0].kind = TC_OPT_TS;
+	exp.options[0].ts_val = 5;
+	exp.options[0].ts_ecr = 1010;
+	add_ts(&act, 77, 1010);
+	CHECK_INT(tc_check_ts_ecr_written(&exp, &act, &mm), 0);
+	add_ts(&act, 77, 1020);
+	CHECK_INT(tc_check_ts_ecr_written(&exp, &act, &mm), 1);
+	CHECK_STR(mm.expected, "1010 (as the line writes it)");
+	CHECK_STR(mm.actual, "1020");
+	exp.any_options = true;
+	CHECK_INT(tc_check_ts_ecr_written(&exp, &act, &mm), 0);
+}
+
+static void test_verify__ts_val_never_back(void)
+{
+	struct tc_conn_map m;
+	struct tc_mismatch mm;
+	struct tc_segment act = seg(TC_TH_ACK, 1, 0, 1);
+
+	tc_map_reset(&m);
+	add_ts(&act, 4000, 0);
+	CHECK_INT(tc_check_ts_val(&m, &act, &mm), 0);	/* the first */
+	tc_map_ts_record(&m, 100, 5000);
+	m.rec.out_known = true;
+	m.rec.out_val = 5000;
+	CHECK_INT(tc_check_ts_val(&m, &act, &mm), 1);
+	CHECK_STR(mm.field, "TS val");
+	CHECK_STR(mm.expected, "at least 100 (the connection's previous TS val)");
+	add_ts(&act, 5000, 0);
+	CHECK_INT(tc_check_ts_val(&m, &act, &mm), 0);
+	m.rec.out_val = 0xfffffff0u;		/* across 2^32 */
+	add_ts(&act, 3, 0);
+	CHECK_INT(tc_check_ts_val(&m, &act, &mm), 0);
+}
+
+static void test_verify__isn_checks(void)
+{
+	struct tc_mismatch mm;
+
+	CHECK_INT(tc_check_isn_reuse(2, 65537, 65539, &mm), 0);
+	CHECK_INT(tc_check_isn_reuse(2, 65536, 65539, &mm), 1);
+	CHECK_STR(mm.field, "isn");
+	CHECK_STR(mm.expected, "65538 (the SND.NXT of the connection before on this 4-tuple + 65536)");
+	CHECK_STR(mm.actual, "65539");
+	CHECK_INT(tc_check_isn_reuse(0xffffffffu, 65537, 65536, &mm), 0);	/* wraps */
+
+	/* 0.1 s of a 64 ns clock: 1562500 ticks, give or take 4 ms. */
+	CHECK_INT(tc_check_isn_clock(100, 0, 100 + 1562500, 100000000, 64, 4000000, &mm), 0);
+	CHECK_INT(tc_check_isn_clock(0xffff0000u, 0, 0xffff0000u + 1562500, 100000000, 64,
+				     4000000, &mm), 0);
+	CHECK_INT(tc_check_isn_clock(100, 0, 100, 100000000, 64, 4000000, &mm), 1);
+	CHECK_STR(mm.field, "isn clock");
+	CHECK_STR(mm.expected, "an advance of 0.100000 sec in ticks of 64 ns (tolerance 0.004000 sec)");
+	CHECK_STR(mm.actual, "0.000000 sec");
+	CHECK_INT(tc_check_isn_clock(100, 0, 100 + 1562500, 100000000, 4000, 4000000, &mm), 1);
+	CHECK_STR(mm.actual, "6.250000 sec");
+	CHECK_INT(tc_check_isn_clock(1000, 0, 900, 100, 64, 4000000, &mm), 1);	/* back */
+	CHECK_STR(mm.actual, "-0.000006 sec");
+}
+
 static void test_verify__format_live_maps_numbers(void)
 {
 	struct tc_conn_map m;
@@ -736,6 +914,12 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__ts_val_judged_only_with_tick),
 	TAP_TEST(test_verify__ts_val_tolerance_from_start),
 	TAP_TEST(test_verify__format_live_maps_numbers),
+	TAP_TEST(test_verify__ts_recent_rule),
+	TAP_TEST(test_verify__ts_ecr_follows_ts_recent),
+	TAP_TEST(test_verify__ts_recent_from_synack),
+	TAP_TEST(test_verify__ts_ecr_as_written),
+	TAP_TEST(test_verify__ts_val_never_back),
+	TAP_TEST(test_verify__isn_checks),
 };
 
 TAP_MAIN(tests)
