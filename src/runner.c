@@ -579,7 +579,8 @@ static void put_all(int fd, const char *s, size_t n)
  * guard waits for EOF on a pipe only this process holds open (close on
  * exec, so the commands do not inherit it): when the run ends, however it
  * ends, the guard kills what is left of the group, then itself.  It is
- * forked before the run enters its namespaces, so it pins none of them.
+ * forked before the run enters its network namespaces, so it pins none of
+ * them.  Only a run without a PID namespace of its own needs it.
  */
 static void start_guard(void)
 {
@@ -704,6 +705,7 @@ static bool enter_user_namespace(void)
 	snprintf(map, sizeof(map), "0 %u 1\n", gid);
 	if (write_file("/proc/self/gid_map", map) < 0)
 		_exit(TC_EXIT_ENV);
+	tc_phase("userns");
 	host_files_read_only();
 	return true;
 }
@@ -826,6 +828,7 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
 	if (eng == 0) {
+		tc_phase("pid2");
 		if (sv[0] >= 0)
 			close(sv[0]);
 		if (user_ns && enter_user_namespace() && sv[1] >= 0)
@@ -872,8 +875,6 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	 * with the last process in them. */
 	tc_proc_die_with_parent(r->parent, TC_EXIT_ENV);
 	tc_phase("forked");
-	start_guard();
-	tc_phase("guard");
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	fd = open("/dev/null", O_RDONLY);
@@ -887,7 +888,13 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	close(out_w);
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
-	enter_pid_namespace(&cfg, !r->o->in_guest);
+	/* In a PID namespace, whatever the script leaves dies with its PID
+	 * 1, which dies with this process, which dies with the runner: the
+	 * guard is only for a run without one. */
+	if (!enter_pid_namespace(&cfg, !r->o->in_guest)) {
+		start_guard();
+		tc_phase("guard");
+	}
 	tc_phase("pidns");
 	tc_error_clear(&err);
 	if (tc_engine_run(p->script, &cfg, &err) == 0) {
