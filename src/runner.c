@@ -1153,6 +1153,73 @@ static void drain(struct run *r, struct slot *sl)
 	}
 }
 
+/*
+ * How long a script's events take, from its own times: the latest time it
+ * names, a window's end or a blocking call's end included.  Commands that
+ * take longer than their next event's time are not counted.
+ */
+static int64_t script_length_us(const struct tc_script *sc)
+{
+	int64_t t = 0, last = 0;
+
+	for (int i = 0; sc && i < sc->n_events; i++) {
+		const struct tc_event *ev = &sc->events[i];
+		bool rel = ev->time_type == TC_TIME_RELATIVE;
+		int64_t start = t, end;
+
+		if (ev->time_type != TC_TIME_ANY)
+			start = (rel ? t : 0) + ev->time_usecs;
+		end = ev->time_end_usecs >= 0 ? (rel ? t : 0) + ev->time_end_usecs : start;
+		if (ev->end_usecs >= 0 && ev->time_type != TC_TIME_ANY)
+			end = (rel ? t : 0) + ev->end_usecs > end ?
+			      (rel ? t : 0) + ev->end_usecs : end;
+		t = start;
+		if (end > last)
+			last = end;
+	}
+	return t > last ? t : last;
+}
+
+struct queued {
+	int64_t length_us;
+	int ci;
+};
+
+static int longer_first(const void *a, const void *b)
+{
+	const struct queued *x = a, *y = b;
+
+	if (x->length_us != y->length_us)
+		return x->length_us < y->length_us ? 1 : -1;
+	return x->ci - y->ci;	/* as given, among equals */
+}
+
+/*
+ * With more than one job, start the longest scripts first, so that the
+ * suite's wall time comes near its longest script's rather than that plus
+ * whatever started before it.  Every script is parsed now, not at its
+ * first start (a parse error is still told when its case comes up).
+ */
+static void longest_first(struct run *r)
+{
+	int n = r->q_len;
+	struct queued *q = xrealloc(NULL, (size_t)n * sizeof(*q));
+
+	for (int i = 0; i < n; i++) {
+		const struct tc_case *c = &r->s->cases[r->queue[r->q_head + i]];
+		struct tc_prep *p = prep_of(r->s, c);
+
+		if (p->state == PREP_TODO)
+			prep_script(r->s, c, r->o);
+		q[i].ci = r->queue[r->q_head + i];
+		q[i].length_us = p->state == PREP_OK ? script_length_us(p->script) : 0;
+	}
+	qsort(q, (size_t)n, sizeof(*q), longer_first);
+	for (int i = 0; i < n; i++)
+		r->queue[r->q_head + i] = q[i].ci;
+	free(q);
+}
+
 /* Kill the run's process group and reap the run; drain its pipes. */
 static int reap(struct run *r, struct slot *sl)
 {
@@ -1369,6 +1436,8 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	for (int i = 0; i < s->n_cases; i++)
 		r.queue[r.q_head + i] = i;
 	r.q_len = s->n_cases;
+	if (opts.jobs > 1 && r.q_len > 1)
+		longest_first(&r);
 	pfd = xrealloc(NULL, (size_t)(2 * opts.jobs) * sizeof(*pfd));
 
 	for (;;) {
