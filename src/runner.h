@@ -12,7 +12,11 @@
  * and a veth pair is CPU-heavy and serialized in the kernel (rtnl), and
  * many setups at once delay the timed events of the runs already going
  * (a few milliseconds of tolerance), so outcomes would depend on --jobs.
- * Once set up, a run mostly sleeps, so many can be in flight.
+ * Once set up, a run mostly sleeps, so many can be in flight; but a new
+ * one starts only while, over the last 100 ms, at least
+ * TC_ADMIT_IDLE_CPUS CPUs were idle (/proc/stat) or tasks waited for a
+ * CPU less than TC_ADMIT_PRESSURE of the time (/proc/pressure/cpu), so
+ * that fewer than --jobs run at once on a machine that is already busy.
  *
  * Each run is one forked child: it moves itself into fresh namespaces
  * (tc_engine_run), in a process group of its own, so a timeout or an
@@ -58,6 +62,8 @@
 struct tc_error;
 
 #define TC_RUN_START_GAP_MS 25
+#define TC_ADMIT_IDLE_CPUS 0.5
+#define TC_ADMIT_PRESSURE 0.5
 
 /* A config option from the command line: applied after the script's own
  * option lines, so it wins. */
