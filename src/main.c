@@ -68,7 +68,8 @@ static const struct cli_opt {
 	  "      NAME is a shipped one (rfc-strict, ...: --version says where they are);\n"
 	  "      'host' copies the host's per-namespace TCP/IP sysctls (default: none set)" },
 	{ "jobs", 'j', "N", true, O_JOBS,
-	  "runs at once, each in its own namespaces (default: 2 x online CPUs)" },
+	  "most runs at once, each in its own namespaces, longest first; fewer\n"
+	  "      while the CPUs are busy (default: 2 x online CPUs)" },
 	{ "timeout", 0, "SECONDS", false, O_TIMEOUT,
 	  "limit for one run; a run over it is a timeout (default 600)" },
 	{ "retries", 0, "N", true, O_RETRIES,
