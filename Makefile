@@ -88,7 +88,7 @@ LIB_OBJS := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS)) \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-all: $(BIN)
+all: $(BIN) $(B)/completion/tcpconform
 
 # Before anything is built: each missing tool or library named, with its
 # Debian package (nothing is fetched: make deps installs them).
@@ -107,6 +107,11 @@ $(B)/version.h: FORCE
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(B)/main.o: $(B)/version.h
+
+# The bash completion: its template with the options --help lists.
+$(B)/completion/tcpconform: contrib/bash-completion/tcpconform.in tools/bash-completion $(BIN)
+	@mkdir -p $(@D)
+	$(Q)tools/bash-completion $(BIN) $< >$@
 
 $(BIN): $(B)/main.o $(B)/libtc.a
 	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -171,7 +176,7 @@ $(B)/tests/panic-kernel: tests/vm/panic.S
 
 vm-test-deps: $(DEBIAN_KERNEL)/release $(B)/tests/hang-kernel $(B)/tests/panic-kernel
 
-check: test-deps $(BIN) unit vm-test-deps
+check: test-deps $(BIN) $(B)/completion/tcpconform unit vm-test-deps
 	TCPCONFORM=$(abspath $(BIN)) B=$(B) DEBIAN_KERNEL=$(DEBIAN_KERNEL) ./tests/run-all
 
 # The README's first command: install, build, run the bundled example, then
@@ -250,11 +255,11 @@ test-deps:
 # profiles (scripts/profiles) and `tcpconform --version` names the place.
 DATA_FILES := $(sort $(shell find scripts examples -type f ! -name '*~' 2>/dev/null))
 
-install: $(BIN)
+install: $(BIN) $(B)/completion/tcpconform
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tcpconform
 	install -m 644 doc/tcpconform.1 $(DESTDIR)$(MANDIR)/man1/tcpconform.1
-	install -m 644 contrib/bash-completion/tcpconform $(DESTDIR)$(BASHCOMPDIR)/tcpconform
+	install -m 644 $(B)/completion/tcpconform $(DESTDIR)$(BASHCOMPDIR)/tcpconform
 	$(Q)for f in $(DATA_FILES); do \
 		m=644; [ -x "$$f" ] && m=755; \
 		install -D -m $$m "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; \

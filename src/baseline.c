@@ -99,17 +99,6 @@ static void encode(struct strbuf *out, const char *s)
 	}
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode %XX in place; returns false on a bad escape. */
 static bool decode(char *s)
 {
@@ -117,7 +106,7 @@ static bool decode(char *s)
 
 	for (; *s; s++) {
 		if (*s == '%') {
-			int h = hex(s[1]), l = h >= 0 ? hex(s[2]) : -1;
+			int h = tc_hexval(s[1]), l = h >= 0 ? tc_hexval(s[2]) : -1;
 
 			if (h < 0 || l < 0)
 				return false;

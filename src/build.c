@@ -91,20 +91,6 @@ void tc_vec_move(struct tc_expr_vec *v, struct tc_expr ***elems, int *n)
 	free(v);
 }
 
-void tc_syscall_free(struct tc_syscall *c)
-{
-	if (!c)
-		return;
-	free(c->name);
-	for (int i = 0; i < c->n_args; i++)
-		tc_expr_free(c->args[i]);
-	free(c->args);
-	tc_expr_free(c->result);
-	free(c->errno_name);
-	free(c->note);
-	free(c);
-}
-
 void tc_action_free(struct tc_action *a)
 {
 	free(a->pkt);
@@ -325,17 +311,6 @@ int tc_add_accecn(struct tc_parse_ctx *ctx, struct tc_option *o,
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tc_parse_cookie(struct tc_parse_ctx *ctx, const char *text,
 		    const struct tc_loc *loc, const char *what, size_t max,
 		    uint8_t *buf, uint8_t *len)
@@ -343,7 +318,7 @@ int tc_parse_cookie(struct tc_parse_ctx *ctx, const char *text,
 	size_t n = strlen(text);
 
 	for (size_t i = 0; i < n; i++)
-		if (hexval(text[i]) < 0)
+		if (tc_hexval(text[i]) < 0)
 			return tc_ctx_error(ctx, loc, "%s '%s' is not hexadecimal",
 					    what, text);
 	if (n % 2)
@@ -353,7 +328,7 @@ int tc_parse_cookie(struct tc_parse_ctx *ctx, const char *text,
 		return tc_ctx_error(ctx, loc, "%s '%s' is too long: %zu bytes, at most %zu",
 				    what, text, n / 2, max);
 	for (size_t i = 0; i < n / 2; i++)
-		buf[i] = (uint8_t)(hexval(text[2 * i]) << 4 | hexval(text[2 * i + 1]));
+		buf[i] = (uint8_t)(tc_hexval(text[2 * i]) << 4 | tc_hexval(text[2 * i + 1]));
 	*len = (uint8_t)(n / 2);
 	return 0;
 }
@@ -862,9 +837,9 @@ void tc_decode_string(const char *s, size_t n, struct strbuf *out)
 			continue;
 		}
 		i++;
-		if (s[i] == 'x' && i + 1 < n && hexval(s[i + 1]) >= 0) {
-			for (; k < 2 && i + 1 < n && hexval(s[i + 1]) >= 0; k++)
-				v = v * 16 + hexval(s[++i]);
+		if (s[i] == 'x' && i + 1 < n && tc_hexval(s[i + 1]) >= 0) {
+			for (; k < 2 && i + 1 < n && tc_hexval(s[i + 1]) >= 0; k++)
+				v = v * 16 + tc_hexval(s[++i]);
 			strbuf_addch(out, (char)v);
 		} else if (s[i] >= '0' && s[i] <= '7') {
 			for (i--; k < 3 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)

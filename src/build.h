@@ -168,7 +168,6 @@ struct tc_expr_vec *tc_vec_new(void);
 void tc_vec_push(struct tc_expr_vec *v, struct tc_expr *e);
 void tc_vec_free(struct tc_expr_vec *v);
 void tc_vec_move(struct tc_expr_vec *v, struct tc_expr ***elems, int *n);
-void tc_syscall_free(struct tc_syscall *c);
 void tc_action_free(struct tc_action *a);
 
 int tc_check_depth(struct tc_parse_ctx *ctx, struct tc_expr *e);

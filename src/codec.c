@@ -913,12 +913,6 @@ int tc_options_decode(const uint8_t *buf, size_t len, struct tc_option *opts,
 	return 0;
 }
 
-static void add_hex(struct strbuf *out, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(out, "%02x", p[i]);
-}
-
 static uint32_t get_be24(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
@@ -952,7 +946,7 @@ static void format_raw(const struct tc_option *o, struct strbuf *out)
 	strbuf_addf(out, "opt %u", o->kind);
 	if (n) {
 		strbuf_addstr(out, " 0x");
-		add_hex(out, o->data, n);
+		strbuf_addhex(out, o->data, n);
 	}
 }
 
@@ -963,7 +957,7 @@ static void format_named_hex(const char *name, const uint8_t *p, size_t n,
 	strbuf_addstr(out, name);
 	if (n) {
 		strbuf_addch(out, ' ');
-		add_hex(out, p, n);
+		strbuf_addhex(out, p, n);
 	}
 }
 

@@ -57,12 +57,6 @@ static void add_escaped(struct strbuf *out, const char *s, size_t n)
 	}
 }
 
-static void add_hex(struct strbuf *out, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(out, "%02x", p[i]);
-}
-
 
 static void dump_flags(struct strbuf *out, const struct tc_packet *p)
 {
@@ -109,13 +103,13 @@ static void dump_option(struct strbuf *out, const struct tc_option *o)
 		break;
 	case TC_OPT_MD5:
 		strbuf_addf(out, "%s ", tc_option_name(TC_OPT_MD5));
-		add_hex(out, o->data, o->data_len);
+		strbuf_addhex(out, o->data, o->data_len);
 		break;
 	case TC_OPT_FASTOPEN:
 		strbuf_addstr(out, name);
 		if (o->data_len) {
 			strbuf_addch(out, ' ');
-			add_hex(out, o->data, o->data_len);
+			strbuf_addhex(out, o->data, o->data_len);
 		}
 		break;
 	case TC_OPT_EXP:
@@ -123,14 +117,14 @@ static void dump_option(struct strbuf *out, const struct tc_option *o)
 			strbuf_addstr(out, name);
 			if (o->data_len > 2) {
 				strbuf_addch(out, ' ');
-				add_hex(out, o->data + 2, o->data_len - 2u);
+				strbuf_addhex(out, o->data + 2, o->data_len - 2u);
 			}
 			break;
 		}
 		/* fall through */
 	default:
 		strbuf_addf(out, "kind%u ", o->kind);
-		add_hex(out, o->data, o->data_len);
+		strbuf_addhex(out, o->data, o->data_len);
 		break;
 	}
 }

@@ -296,7 +296,7 @@ void tc_expr_free(struct tc_expr *e)
 	}
 }
 
-static void syscall_release(struct tc_syscall *c)
+void tc_syscall_free(struct tc_syscall *c)
 {
 	if (!c)
 		return;
@@ -333,7 +333,7 @@ void tc_script_free(struct tc_script *s)
 			free(ev->u.packet);
 			break;
 		case TC_EVENT_SYSCALL:
-			syscall_release(ev->u.syscall);
+			tc_syscall_free(ev->u.syscall);
 			break;
 		case TC_EVENT_COMMAND:
 			free(ev->u.command);

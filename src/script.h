@@ -346,5 +346,6 @@ int tc_script_read_requires(struct tc_script *script, struct tc_error *err);
 void tc_source_caret(const char *text, size_t len, int line, int col,
 		     struct tc_error *err);
 void tc_expr_free(struct tc_expr *e);
+void tc_syscall_free(struct tc_syscall *c);
 
 #endif

@@ -98,3 +98,22 @@ char *strbuf_detach(struct strbuf *sb)
 	strbuf_init(sb);
 	return p;
 }
+
+void strbuf_addhex(struct strbuf *sb, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, "%02x", p[i]);
+}
+
+int tc_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

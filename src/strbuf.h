@@ -30,5 +30,9 @@ void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *strbuf_detach(struct strbuf *sb);
+/* Appends n bytes as lower-case hex, two digits a byte. */
+void strbuf_addhex(struct strbuf *sb, const void *data, size_t n);
+/* The value of one hex digit, either case; -1 if c is not one. */
+int tc_hexval(char c);
 
 #endif
