@@ -26,8 +26,10 @@
  * through a second one.  Nothing outlives the run: the namespaces are
  * unnamed and die with their last process.
  *
- * A script is parsed once, in the parent, when its first case starts; a
- * script that does not parse is an error outcome in every column.
+ * A script is parsed once, in the parent, when its first case starts (with
+ * more than one job, every script before the first start, to start the
+ * longest first); a script that does not parse is an error outcome in
+ * every column.
  *
  * Outcomes: pass, fail (exit 1), error (a bad script, exit 2; a crash; an
  * environment failure, exit 4), timeout (the per-run limit), skip (with a
