@@ -46,6 +46,7 @@ int tc_parse_text(const char *path, const char *text, size_t len,
 }
 
 %code {
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
@@ -1171,6 +1172,45 @@ static bool starts_line(const struct tc_parse_ctx *ctx, const YYLTYPE *loc)
 	return true;
 }
 
+/* The TCP option names of packet lines, for "did you mean". */
+static const char *const tcp_option_names[] = {
+	"mss", "wscale", "sackOK", "sack", "TS", "nop", "eol", "md5", "FO",
+	"FOEXP", "ECN", NULL,
+};
+
+/* Copy src lower-cased into dst (cap bytes, src shorter). */
+static void lower_copy(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[n] = '\0';
+}
+
+/* The option name nearest the word at loc (within TC_NEAR_EDITS, case
+ * aside: 'ts' is 'TS'), or NULL. */
+static const char *nearest_tcp_option(const struct tc_parse_ctx *ctx,
+				      const YYLTYPE *loc)
+{
+	size_t a = loc->first_byte, b = loc->last_byte;
+	const char *best = NULL;
+	int best_d = TC_NEAR_EDITS + 1;
+	char word[64], name[16];
+
+	if (b > ctx->len || b <= a || b - a >= sizeof(word))
+		return NULL;
+	lower_copy(word, ctx->text + a, b - a);
+	for (int i = 0; tcp_option_names[i]; i++) {
+		int d;
+
+		lower_copy(name, tcp_option_names[i], strlen(tcp_option_names[i]));
+		d = tc_edits(word, name);
+
+		if (d < best_d)
+			best_d = d, best = tcp_option_names[i];
+	}
+	return best;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx,
 				 struct tc_parse_ctx *ctx)
 {
@@ -1201,6 +1241,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx,
 		   has_sym(exp, n, YYTRANSLATE('>'))) {
 		strbuf_addf(&sb, "unterminated TCP option list: expected ',' or '>' "
 			    "before %s", what);
+	} else if (tok == YYSYMBOL_WORD && has_sym(exp, n, YYSYMBOL_MSS) &&
+		   has_sym(exp, n, YYSYMBOL_WSCALE)) {
+		const char *near = nearest_tcp_option(ctx, loc);
+
+		strbuf_addf(&sb, "unknown TCP option %s", what);
+		if (near)
+			strbuf_addf(&sb, " (did you mean '%s'?)", near);
 	} else if (at_item_start(exp, n) ||
 		   (has_sym(exp, n, YYTRANSLATE('*')) && starts_line(ctx, loc) &&
 		    (tok == YYSYMBOL_WORD || tok == YYSYMBOL_EWORD ||

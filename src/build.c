@@ -231,6 +231,11 @@ int tc_parse_flags(struct tc_parse_ctx *ctx, const char *word,
 		uint16_t bit;
 
 		at.first_column += (int)i;
+		if (!l && word[i] >= 'a' && word[i] <= 'z' &&
+		    strchr(tc_tcp_flag_letters, word[i] - 'a' + 'A'))
+			return tc_ctx_error(ctx, &at, "unknown TCP flag '%c' in '%s' "
+					    "(did you mean '%c'? flags are capitals)",
+					    word[i], word, word[i] - 'a' + 'A');
 		if (!l)
 			return tc_ctx_error(ctx, &at, "unknown TCP flag '%c' in '%s' "
 					    "(flags are letters of 'FSRPEWAU' and '.')",

@@ -75,7 +75,7 @@ static const struct opt options[] = {
 	  "map an inbound TS ecr with no exact match by interpolation" },
 	{ "non_fatal", OPT_SPECIAL, 0, 0, 0, 0,
 	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
-	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment" },
+	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment and each system call" },
 	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
 	{ "realtime", OPT_INT, F(realtime), 0, 99,
 	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"

@@ -16,6 +16,7 @@
 #include "script.h"
 
 struct tc_error;
+struct tc_record;
 
 #define TC_MAX_DEFINES 64
 /* The highest SCHED_FIFO priority a script's option line may ask for (the
@@ -89,6 +90,10 @@ struct tc_config {
 	 * the runner's, which renames it into place; the engine writes
 	 * through a dup of it), or -1. */
 	int pcap_fd;
+	bool pcapng;			/* pcap_fd gets pcapng, each packet with
+					 * a comment naming its script line */
+	/* Or NULL: the engine records each event here (result.h). */
+	struct tc_record *record;
 	/* Where the engine, in a user namespace of its own, asks for its
 	 * SCHED_FIFO priority (the run's reaper, outside it answers), or -1. */
 	int priority_fd;

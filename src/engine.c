@@ -26,8 +26,10 @@
 #include "error.h"
 #include "inject.h"
 #include "netns.h"
+#include "pcapng.h"
 #include "phase.h"
 #include "proc.h"
+#include "result.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
@@ -53,6 +55,8 @@ struct blocking {
 	int64_t stall_ns;		/* of the call, time some task on the
 					 * machine had no CPU; -1 unknown */
 	int64_t start_ns;		/* when its thread took it up */
+	int rec_i;			/* its event in the record, or -1 */
+	char outcome[160];		/* what it returned, for -v ("" none) */
 };
 
 struct engine {
@@ -80,6 +84,10 @@ struct engine {
 	int64_t sent_ns;		/* when the last injected frame went */
 
 	struct tc_pcap_out *dump;	/* for --pcap-dir: the run's capture */
+	struct tc_pcapng *dumpng;	/* or, for --pcapng, this */
+	const char *base;		/* the script's file name, for comments */
+	int cur_line;			/* the line being run, for comments */
+	int rec_i;			/* its event in cfg->record, or -1 */
 
 	pthread_t thread;
 	bool thread_started;
@@ -189,13 +197,135 @@ static double rel_s(const struct engine *e, int64_t t_ns)
 
 /* ---- pcap output ---------------------------------------------------- */
 
-/* Append one frame to the run's pcap file, if there is one. */
+/* Append one frame to the run's pcap file, if there is one; in pcapng
+ * with the script line it belongs to (line 0: none) as its comment. */
 static void dump_frame(struct engine *e, const uint8_t *frame, size_t len,
-		       int64_t ts)
+		       int64_t ts, bool injected, int line)
 {
-	if (!e->dump || !frame)
+	char note[320];
+
+	if (!frame)
 		return;
-	tc_pcap_out_add(e->dump, frame, len, ts);
+	if (e->dump)
+		tc_pcap_out_add(e->dump, frame, len, ts, injected);
+	if (!e->dumpng)
+		return;
+	note[0] = '\0';
+	if (line > 0)
+		snprintf(note, sizeof(note), "%s:%d", e->base, line);
+	tc_pcapng_add(e->dumpng, frame, len, ts, injected, note);
+}
+
+/* ---- event record --------------------------------------------------- */
+
+/* The record's entry of the event being run, or NULL. */
+static struct tc_rec_event *rec(struct engine *e, int i)
+{
+	return e->cfg->record && i >= 0 && i < e->cfg->record->n ?
+	       &e->cfg->record->ev[i] : NULL;
+}
+
+static int64_t rec_us(const struct engine *e, int64_t t_ns)
+{
+	return t_ns > 0 ? (t_ns - e->start_ns) / 1000 : -1;
+}
+
+/* The text of the script's line (from col, 1-based), one line. */
+static void line_text(const struct engine *e, int line, int col, struct strbuf *sb)
+{
+	const char *p = e->s->text;
+
+	for (int l = 1; p && l < line; l++) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p)
+		return;
+	for (int c = 1; c < col && *p && *p != '\n'; c++)
+		p++;
+	p += strcspn(p, " \t\n");	/* the time */
+	p += strspn(p, " \t");
+	strbuf_add(sb, p, strcspn(p, "\n"));
+}
+
+/* A new entry for event ev, due in [due, due_end] +- tol_us. */
+static void rec_begin(struct engine *e, const struct tc_event *ev, int64_t due,
+		      int64_t due_end, int64_t tol_us)
+{
+	struct tc_rec_event *r;
+	struct strbuf sb = STRBUF_INIT;
+
+	e->cur_line = ev->line;
+	e->rec_i = -1;
+	if (!e->cfg->record)
+		return;
+	e->rec_i = e->cfg->record->n;
+	r = tc_record_add(e->cfg->record);
+	r->line = ev->line;
+	r->col = ev->col;
+	r->any_time = ev->time_type == TC_TIME_ANY;
+	r->due_us = rec_us(e, due);
+	r->due_end_us = rec_us(e, due_end);
+	r->tol_us = tol_us;
+	switch (ev->type) {
+	case TC_EVENT_PACKET:
+		r->kind = ev->u.packet->dir == TC_DIR_INBOUND ? TC_REC_IN : TC_REC_OUT;
+		tc_packet_format(ev->u.packet, &sb);
+		break;
+	case TC_EVENT_SYSCALL:
+		r->kind = TC_REC_SYSCALL;
+		break;
+	case TC_EVENT_COMMAND:
+		r->kind = TC_REC_COMMAND;
+		break;
+	case TC_EVENT_CODE:
+		r->kind = TC_REC_CODE;
+		break;
+	}
+	if (!sb.len)
+		line_text(e, ev->line, ev->col, &sb);
+	tc_rec_set(&r->expected, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* The segment seen for the current event, and when. */
+static void rec_actual(struct engine *e, const struct tc_segment *seg, int64_t ts)
+{
+	struct tc_rec_event *r = rec(e, e->rec_i);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!r)
+		return;
+	tc_conn_format_live(&e->conn, seg, &sb);
+	tc_rec_set(&r->actual, sb.buf);
+	r->at_us = rec_us(e, ts);
+	strbuf_release(&sb);
+}
+
+static void rec_field(struct engine *e, const char *field)
+{
+	struct tc_rec_event *r = rec(e, e->rec_i);
+
+	if (r)
+		tc_rec_set(&r->field, field);
+}
+
+/* The run failed with err: mark the last entry of err's line. */
+static void rec_failed(struct engine *e, const struct tc_error *err)
+{
+	struct tc_rec_event *r = NULL;
+
+	for (int i = e->cfg->record ? e->cfg->record->n - 1 : -1; i >= 0 && !r; i--)
+		if (e->cfg->record->ev[i].line == err->line)
+			r = &e->cfg->record->ev[i];
+	if (!r)
+		return;
+	r->failed = true;
+	tc_rec_set(&r->message, err->msg);
+	if (!r->field && !strncmp(err->msg, "timing error", 12))
+		tc_rec_set(&r->field, "time");
+	else if (!r->field && !strncmp(err->msg, "timed out waiting", 17))
+		tc_rec_set(&r->field, "missing");
 }
 
 /* ---- errors --------------------------------------------------------- */
@@ -254,6 +384,39 @@ static void go_realtime(struct engine *e)
 	if (err && e->cfg->verbose)
 		tc_notice(TC_NOTE, NULL, 0, NULL, "running without SCHED_FIFO: %s",
 			  strerror(err));
+}
+
+/* ---- -v: system calls ----------------------------------------------- */
+
+/*
+ * Under -v, a system call line: when, the script line, the call as the
+ * script wrote it (from its name to the end of the line, a comment left
+ * off), and what happened: "began" for a blocking call handed to its
+ * thread, "returned RESULT" (syscalls.h's tc_syscall_run).
+ */
+static void trace_call(struct engine *e, const struct tc_event *ev, int64_t t,
+		       const char *what, const char *outcome)
+{
+	const char *p = e->s->text, *end;
+	int col = ev->u.syscall->name_col;
+
+	if (!e->cfg->verbose)
+		return;
+	for (int l = 1; p && l < ev->line && (p = strchr(p, '\n')); l++)
+		p++;
+	if (!p || col < 1 || (size_t)(col - 1) > strcspn(p, "\n"))
+		return;
+	p += col - 1;
+	end = p + strcspn(p, "\n");
+	for (const char *c = p; c + 1 < end; c++)
+		if (c[0] == '/' && c[1] == '/') {
+			end = c;
+			break;
+		}
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	fprintf(stderr, "%.6f line %d: %.*s: %s%s\n", rel_s(e, t), ev->line,
+		(int)(end - p), p, what, outcome);
 }
 
 /* ---- shell commands ------------------------------------------------- */
@@ -402,10 +565,12 @@ static void *syscall_thread(void *arg)
 
 		struct tc_error err;
 		int64_t w0 = run_delay_ns(), s0 = cpu_stall_ns(), w1, s1, end;
+		struct strbuf outcome = STRBUF_INIT;
 		int rc;
 
 		tc_error_clear(&err);
-		rc = tc_syscall_exec(&e->sys, e->blk.ev->u.syscall, &err);
+		rc = tc_syscall_run(&e->sys, e->blk.ev->u.syscall,
+				    e->cfg->verbose ? &outcome : NULL, &err);
 		end = now_ns();
 		w1 = run_delay_ns();
 		s1 = cpu_stall_ns();
@@ -416,6 +581,8 @@ static void *syscall_thread(void *arg)
 		e->blk.stall_ns = s0 >= 0 && s1 >= s0 ? s1 - s0 : -1;
 		e->blk.rc = rc;
 		e->blk.err = err;
+		snprintf(e->blk.outcome, sizeof(e->blk.outcome), "%s", outcome.buf);
+		strbuf_release(&outcome);
 		e->blk.done = true;
 		pthread_cond_broadcast(&e->blk_cond);
 	}
@@ -473,8 +640,16 @@ static int finish_blocking(struct engine *e, struct tc_error *err)
 	struct blocking *b = &e->blk;
 	const struct tc_event *ev = b->ev;
 	int64_t tol_ns = b->tol_us * 1000, over;
+	struct tc_rec_event *r = rec(e, b->rec_i);
 
 	b->ev = NULL;
+	if (r) {
+		r->at_us = rec_us(e, b->start_ns);
+		r->end_us = rec_us(e, b->end_ns);
+		r->due_end_us = rec_us(e, b->due_end_ns);
+	}
+	if (b->outcome[0])
+		trace_call(e, ev, b->end_ns, "returned ", b->outcome);
 	if (b->rc < 0) {
 		*err = b->err;
 		err->file = e->s->path;
@@ -611,13 +786,17 @@ static int next_segment(struct engine *e, int64_t deadline,
 
 		if (rc <= 0)
 			return rc;
-		if (e->dump)
+		if (e->dump || e->dumpng)
 			tc_fill_tcp_csum(e->frame, len);
-		dump_frame(e, e->frame, len, *ts);
-		if (tc_decode_ether(e->frame, len, seg, &derr) < 0)
+		if (tc_decode_ether(e->frame, len, seg, &derr) < 0) {
+			dump_frame(e, e->frame, len, *ts, false, 0);
 			continue;	/* not TCP/IP: not ours to judge */
-		if (seg_matches(e, seg, *ts))
+		}
+		if (seg_matches(e, seg, *ts)) {
+			dump_frame(e, e->frame, len, *ts, false, e->cur_line);
 			return 1;
+		}
+		dump_frame(e, e->frame, len, *ts, false, 0);
 	}
 }
 
@@ -755,7 +934,9 @@ static int outbound_event(struct engine *e, const struct tc_event *ev,
 
 	rc = tc_conn_verify(&e->conn, exp, &seg, &vo, &mm);
 	trace(e, ts, '>', &seg);	/* after verify: the kernel's ISN is known */
+	rec_actual(e, &seg, ts);
 	if (rc) {
+		rec_field(e, mm.field);
 		fail_at(e, err, ev, TC_ERR_VERIFY,
 			"bad outbound packet: %s: expected %s vs actual %s",
 			mm.field, mm.expected, mm.actual);
@@ -825,20 +1006,26 @@ static void wire_ip(const struct engine *e, const struct tc_packet *p,
 		w->tos = (uint8_t)((w->tos & ~3) | p->ecn);
 }
 
-/* Record the frame just injected (pcap, -v). */
+/*
+ * Record the frame just injected (pcap, -v), stamped when its write began:
+ * the kernel may answer inside our send (the veth hands the frame to its
+ * stack at once), and its answer's capture stamp must not come before the
+ * segment it answers.  Neither the return of the send nor now would do.
+ */
 static void injected(struct engine *e, const struct tc_packet *p, int64_t sent)
 {
 	const uint8_t *frame;
 	size_t flen = 0;
+	int64_t began = tc_inject_last_write_ns(e->inj);
 
 	e->sent_ns = sent;
 	frame = tc_inject_last_frame(e->inj, &flen);
-	dump_frame(e, frame, flen, sent);
+	dump_frame(e, frame, flen, began, true, e->cur_line);
 	if (e->cfg->verbose) {
 		struct strbuf sb = STRBUF_INIT;
 
 		tc_packet_format(p, &sb);
-		fprintf(stderr, "%.6f < %s\n", rel_s(e, now_ns()), sb.buf);
+		fprintf(stderr, "%.6f < %s\n", rel_s(e, began), sb.buf);
 		strbuf_release(&sb);
 	}
 }
@@ -1044,6 +1231,8 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	struct sigevent sev;
 	struct sigaction sa;
 	struct itimerspec its = { .it_value = { .tv_sec = TC_CALL_LIMIT_S } };
+	struct strbuf outcome = STRBUF_INIT;
+	int64_t began;
 	timer_t t;
 	bool armed;
 	int rc;
@@ -1059,9 +1248,14 @@ static int exec_limited(struct engine *e, const struct tc_event *ev,
 	call_timer_fired = 0;
 	armed = timer_create(CLOCK_MONOTONIC, &sev, &t) == 0 &&
 		timer_settime(t, 0, &its, NULL) == 0;
-	rc = tc_syscall_exec(&e->sys, ev->u.syscall, err);
+	began = now_ns();
+	rc = tc_syscall_run(&e->sys, ev->u.syscall,
+			    e->cfg->verbose ? &outcome : NULL, err);
 	if (armed)
 		timer_delete(t);
+	if (outcome.len)
+		trace_call(e, ev, began, "returned ", outcome.buf);
+	strbuf_release(&outcome);
 	if (call_timer_fired) {
 		tc_error_set(err, TC_ERR_VERIFY,
 			     "runtime error in %s call: it blocked for %d s; a call written "
@@ -1140,6 +1334,7 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 	e->blk.done = false;
 	e->blk.tid = 0;
 	e->blk.start_script_us = script_us;
+	e->blk.rec_i = e->rec_i;
 	pthread_cond_broadcast(&e->blk_cond);
 	pthread_mutex_unlock(&e->blk_lock);
 
@@ -1173,6 +1368,8 @@ static int syscall_event(struct engine *e, const struct tc_event *ev,
 		/* The call happened when its thread began it, not when this
 		 * thread saw it asleep: the next "+0" is timed from then. */
 		e->call_began_ns = began;
+		if (began)
+			trace_call(e, ev, began, "began", "");
 	}
 	return 0;
 }
@@ -1346,7 +1543,9 @@ static int setup(struct engine *e, struct tc_error *err)
 	}
 	if (check_requires(e, err) < 0)
 		return -1;
-	if (e->cfg->pcap_fd >= 0 && tc_pcap_out_open(e->cfg->pcap_fd, &e->dump, err) < 0)
+	if (e->cfg->pcap_fd >= 0 &&
+	    (e->cfg->pcapng ? tc_pcapng_open(e->cfg->pcap_fd, &e->dumpng, err) :
+	     tc_pcap_out_open(e->cfg->pcap_fd, &e->dump, err)) < 0)
 		return -1;
 
 	go_realtime(e);
@@ -1385,6 +1584,7 @@ static bool teardown(struct engine *e)
 	tc_inject_close(e->inj);
 	tc_sniff_close(e->sn);
 	tc_pcap_out_close(e->dump);
+	tc_pcapng_close(e->dumpng);
 	tc_netns_close(e->ns);
 	return joined;
 }
@@ -1445,6 +1645,7 @@ static int run_events(struct engine *e, struct tc_error *err)
 		}
 		tol_us = tc_tolerance(e->cfg->tolerance_usecs, e->cfg->tolerance_percent,
 				      script_us - e->prev_script_us);
+		rec_begin(e, ev, due, due_end, tol_us);
 
 		if (poll_blocking(e, err) < 0)
 			return -1;
@@ -1517,9 +1718,13 @@ static int run_events(struct engine *e, struct tc_error *err)
 				break;
 			}
 			}
+			if (rec(e, e->rec_i) && rec(e, e->rec_i)->at_us < 0)
+				rec(e, e->rec_i)->at_us = rec_us(e, started);
 			if (rc < 0)
 				return -1;
 			finished = now_ns();
+			if (rec(e, e->rec_i) && ev->type != TC_EVENT_PACKET && ev->end_usecs < 0)
+				rec(e, e->rec_i)->end_us = rec_us(e, finished);
 			if (e->call_began_ns > 0 && e->call_began_ns < finished)
 				finished = e->call_began_ns;
 			e->call_began_ns = 0;
@@ -1565,6 +1770,9 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 
 	e->s = script;
 	e->cfg = cfg;
+	e->rec_i = -1;
+	e->blk.rec_i = -1;
+	e->base = strrchr(script->path, '/') ? strrchr(script->path, '/') + 1 : script->path;
 	tc_conn_init(&e->conn, script, cfg->bind_port, cfg->remote_port, cfg->connect_port);
 	tc_code_init(&e->code);
 	pthread_mutex_init(&e->blk_lock, NULL);
@@ -1644,6 +1852,8 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 	if (rc == 0)
 		rc = finish_run(e, err);
+	if (rc < 0)
+		rec_failed(e, err);
 	tc_phase("finished");
 out:
 	if (nstat_file[0])

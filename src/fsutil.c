@@ -207,7 +207,7 @@ static int write_all(int fd, const void *data, size_t len)
 }
 
 /* Write data to a fresh temporary below dirfd and rename it to name. */
-static int replace_at(int dirfd, const char *name, const void *data, size_t len)
+int tc_replace_at(int dirfd, const char *name, const void *data, size_t len)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int fd = tc_tmp_create(dirfd, &tmp), e;
@@ -240,7 +240,7 @@ int tc_replace_file(const char *path, const void *data, size_t len)
 
 	if (dfd < 0)
 		return -1;
-	ret = replace_at(dfd, name, data, len);
+	ret = tc_replace_at(dfd, name, data, len);
 	e = errno;
 	close(dfd);
 	free(name);
@@ -283,7 +283,7 @@ static int copy_tree_at(const char *src, int dfd)
 				close(sub);
 		} else if (S_ISREG(st.st_mode)) {
 			rc = tc_read_file(s.buf, &data) < 0 ? -1 :
-			     replace_at(dfd, e->d_name, data.buf, data.len);
+			     tc_replace_at(dfd, e->d_name, data.buf, data.len);
 		}
 		if (rc < 0 && !saved) {
 			saved = errno;

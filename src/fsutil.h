@@ -56,6 +56,8 @@ int tc_write_file(const char *path, const void *data, size_t len);
 /* Replace the file at path with a new one holding data (mode 0644 less
  * the umask), by rename of a fresh temporary in path's directory. */
 int tc_replace_file(const char *path, const void *data, size_t len);
+/* The same for the file name (one component) below dirfd. */
+int tc_replace_at(int dirfd, const char *name, const void *data, size_t len);
 /* tc_replace_file(dst) with src's contents. */
 int tc_copy_file(const char *src, const char *dst);
 /* Copy the regular files and directories under src into dst (made as

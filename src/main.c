@@ -31,6 +31,7 @@
 #include "dump.h"
 #include "error.h"
 #include "fsutil.h"
+#include "html.h"
 #include "load.h"
 #include "phase.h"
 #include "profile.h"
@@ -50,7 +51,7 @@
 enum cli_id {
 	O_PROFILE, O_JOBS, O_TIMEOUT, O_RETRIES, O_LATE_RETRIES, O_ATTRIBUTE_RUNS, O_SHARD, O_IP_VERSIONS,
 	O_TAP, O_JUNIT, O_JSON, O_PCAP_DIR, O_PCAP_ON_FAIL, O_BASELINE,
-	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS, O_SLOW,
+	O_WRITE_BASELINE, O_LIST, O_DUMP, O_VARIANTS, O_SLOW, O_HTML, O_PCAPNG,
 	/* Options of the host only with --kernel: not passed to the guest. */
 	O_KERNEL, O_MODULES, O_ACCEL, O_VM_TIMEOUT, O_VM_MEMORY,
 };
@@ -106,6 +107,13 @@ static const struct cli_opt {
 	  "write each run's capture (both directions, nanosecond pcap) as DIR/PROFILE/SCRIPT.pcap" },
 	{ "pcap-on-fail", 0, NULL, true, O_PCAP_ON_FAIL,
 	  "with --pcap-dir, keep only the captures of runs that did not pass" },
+	{ "pcapng", 0, NULL, true, O_PCAPNG,
+	  "write the captures as pcapng (SCRIPT.pcapng), each packet with a comment naming\n"
+	  "      the script line it was matched against (script.pkt:12)" },
+	{ "html", 0, "DIR", true, O_HTML,
+	  "write a report to open in a browser: DIR/index.html (the matrix) and a page per\n"
+	  "      run with a ladder diagram of its events; without --pcap-dir the captures go\n"
+	  "      to DIR/pcap as pcapng" },
 	{ "baseline", 0, "FILE", true, O_BASELINE,
 	  "compare each outcome with FILE; exit 1 exactly when one differs" },
 	{ "write-baseline", 0, "FILE", true, O_WRITE_BASELINE,
@@ -137,14 +145,14 @@ struct cli {
 	const char **inputs;
 	int n_inputs;
 	bool suite;
-	bool dump, tap, list, pcap_on_fail;
+	bool dump, tap, list, pcap_on_fail, pcapng;
 	int timeout_s, jobs, retries, late_retries, attribute_runs, shard_k, shard_n;
 	int ip_versions[3];
 	int n_ip_versions;
 	bool ip_versions_given, variants, slow;
 	const char *profiles[MAX_PROFILES];
 	int n_profiles;
-	const char *junit, *json, *pcap_dir, *baseline, *write_baseline;
+	const char *junit, *json, *pcap_dir, *baseline, *write_baseline, *html;
 	const char *kernel, *modules, *accel;
 	int vm_timeout_s, vm_memory_mb;
 	bool *host_only;	/* argv[i] is a --kernel option: not for the guest */
@@ -310,6 +318,12 @@ static int set_cli_opt(struct cli *cli, const struct cli_opt *o, const char *v)
 		return 0;
 	case O_PCAP_ON_FAIL:
 		cli->pcap_on_fail = true;
+		return 0;
+	case O_PCAPNG:
+		cli->pcapng = true;
+		return 0;
+	case O_HTML:
+		cli->html = v;
 		return 0;
 	case O_BASELINE:
 		cli->baseline = v;
@@ -514,6 +528,14 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, "error: option 'pcap-on-fail' needs 'pcap-dir'\n");
 		return -1;
 	}
+	if (cli->pcapng && !cli->pcap_dir && !cli->html) {
+		fprintf(stderr, "error: option 'pcapng' needs 'pcap-dir' or 'html'\n");
+		return -1;
+	}
+	if (cli->html && cli->kernel) {
+		fprintf(stderr, "error: option 'html' cannot be combined with 'kernel' yet (write --json in the guest's run instead)\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -682,6 +704,49 @@ static int open_report(struct tc_outfile *of, const char *path)
 		fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * --html DIR: DIR and its runs/ made now (so that an unwritable one, or a
+ * symlink planted at runs/, is found before any run), and without
+ * --pcap-dir its pcap/ as the captures' directory, absolute, in pcap_dir;
+ * below DIR nothing is followed (fsutil.h).
+ */
+static int html_dirs(const struct cli *cli, struct strbuf *pcap_dir)
+{
+	int top = tc_dir_open(cli->html, true), sub;
+	char *real;
+
+	if (top < 0) {
+		fprintf(stderr, "error: cannot make directory '%s': %s\n", cli->html,
+			strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < (cli->pcap_dir ? 1 : 2); i++) {
+		const char *name = i ? "pcap" : "runs";
+
+		sub = tc_subdir_open(top, name);
+		if (sub < 0) {
+			fprintf(stderr, "error: cannot make directory '%s/%s': %s\n", cli->html,
+				name, errno == ELOOP || errno == ENOTDIR ?
+				"a symbolic link or not a directory (not followed)" :
+				strerror(errno));
+			close(top);
+			return -1;
+		}
+		close(sub);
+	}
+	close(top);
+	if (cli->pcap_dir)
+		return 0;
+	real = realpath(cli->html, NULL);
+	if (!real) {
+		fprintf(stderr, "error: cannot resolve '%s': %s\n", cli->html, strerror(errno));
+		return -1;
+	}
+	strbuf_addf(pcap_dir, "%s/pcap", real);
+	free(real);
 	return 0;
 }
 
@@ -1042,6 +1107,10 @@ int main(int argc, char **argv)
 		status = TC_EXIT_USAGE;
 		goto out;
 	}
+	if (cli.html && html_dirs(&cli, &pcap_dir) < 0) {
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
 	if (cli.pcap_dir) {
 		char cwd[4096];
 
@@ -1070,8 +1139,10 @@ int main(int argc, char **argv)
 	ro.late_retries = cli.late_retries;
 	ro.opts = cli.opts;
 	ro.n_opts = cli.n_opts;
-	ro.pcap_dir = cli.pcap_dir ? pcap_dir.buf : NULL;
+	ro.pcap_dir = pcap_dir.len ? pcap_dir.buf : NULL;
 	ro.pcap_on_fail = cli.pcap_on_fail;
+	ro.pcapng = cli.pcapng || (cli.html && !cli.pcap_dir);
+	ro.record = cli.html != NULL;
 	ro.stream = !cli.suite;
 	ro.in_guest = suite.accel[0] != '\0';
 	ro.variants = cli.variants;
@@ -1133,6 +1204,10 @@ int main(int argc, char **argv)
 	rc_json = close_report(&json, cli.json);
 	if (rc_junit < 0 || rc_json < 0)
 		status = worse(status, TC_EXIT_ENV);
+	if (cli.html && tc_html_write(cli.html, &suite, &info, &err) < 0) {
+		print_error(&err);
+		status = worse(status, TC_EXIT_ENV);
+	}
 	if (cli.write_baseline) {
 		if (suite.interrupted || rc < 0) {
 			fprintf(stderr, "error: not writing baseline '%s': the run did not finish\n",

@@ -582,6 +582,16 @@ void tc_report_junit(FILE *f, const struct tc_suite *s,
 
 /* ---- JSON ----------------------------------------------------------- */
 
+/* A column's IP version in the JSON report: "ipv4", "ipv6",
+ * "ipv4-mapped-ipv6", or "script" when no column option set one (each
+ * script ran as its own --ip_version line says, ipv4 without one). */
+static const char *ip_version_json(int v)
+{
+	const char *name = tc_ip_version_name(v);
+
+	return name ? name : "script";
+}
+
 void tc_report_json(FILE *f, const struct tc_suite *s,
 		    const struct tc_report_info *info)
 {
@@ -734,7 +744,7 @@ void tc_report_json(FILE *f, const struct tc_suite *s,
 		tc_json_key(&j, "profile");
 		tc_json_str(&j, col->label);
 		tc_json_key(&j, "ip_version");
-		tc_json_num(&j, "%d", col->ip_version);
+		tc_json_str(&j, ip_version_json(col->ip_version));
 		tc_json_key(&j, "outcome");
 		tc_json_str(&j, tc_outcome_name(c->outcome));
 		tc_json_key(&j, "label");

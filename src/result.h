@@ -15,6 +15,7 @@
 #define TC_RESULT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "strbuf.h"
@@ -51,6 +52,54 @@ struct tc_column {
 	char *label;		/* "rfc-strict", "rfc-strict/ipv6" */
 };
 
+/*
+ * The event record of one run: for each script event reached, what the
+ * script asked for and what happened, on one time axis (microseconds
+ * since the run's script time began; -1: none).  The engine fills it in
+ * the run's child (config.h's record); the child sends it to the runner
+ * as text (tc_record_write, one line per event) after its message, and
+ * the runner keeps it with the case.  A run that fails early has the
+ * events up to the failing one.  --html draws it (html.h).
+ */
+enum tc_rec_kind {
+	TC_REC_IN = 'i',	/* an inbound packet, injected */
+	TC_REC_OUT = 'o',	/* an outbound packet, captured */
+	TC_REC_SYSCALL = 's',
+	TC_REC_COMMAND = 'c',	/* a shell command */
+	TC_REC_CODE = 'p',	/* a %{ }% block (collected, run at the end) */
+};
+
+struct tc_rec_event {
+	int line, col;
+	char kind;		/* enum tc_rec_kind */
+	bool failed;		/* the run failed at this event */
+	bool any_time;		/* '*': no window */
+	int64_t due_us, due_end_us;	/* the window's start and end */
+	int64_t tol_us;		/* the tolerance either side */
+	int64_t at_us;		/* injected, captured, began */
+	int64_t end_us;		/* a call or command returned */
+	char *expected;		/* the script's packet, or the line's text */
+	char *actual;		/* the packet seen (script numbers), or NULL */
+	char *field;		/* what differed ("ack", "time"), or NULL */
+	char *message;		/* the failure's first line, or NULL */
+};
+
+struct tc_record {
+	struct tc_rec_event *ev;
+	int n, cap;
+};
+
+/* A new event at the end (zeroed; times -1).  Its strings are the
+ * record's: set them with tc_rec_set. */
+struct tc_rec_event *tc_record_add(struct tc_record *r);
+void tc_rec_set(char **field, const char *value);
+void tc_record_release(struct tc_record *r);
+/* As text: one line per event, tab-separated; control characters in the
+ * strings become spaces.  tc_record_read takes what tc_record_write
+ * wrote (lines it cannot read are skipped) and appends to r. */
+void tc_record_write(const struct tc_record *r, struct strbuf *out);
+void tc_record_read(struct tc_record *r, const char *text);
+
 struct tc_case {
 	int script;		/* index into scripts */
 	int column;		/* index into columns */
@@ -68,6 +117,8 @@ struct tc_case {
 	double seconds;		/* the last attempt's wall time */
 	double started;		/* seconds since the suite started */
 	char *pcap;		/* the kept capture, or NULL */
+	struct tc_record *record;	/* the last attempt's events, or NULL
+					 * (only when the runner asked) */
 
 	/* Filled by attrib.c: the outcome under the kernel's defaults (-1:
 	 * unknown) and, when this one differs, the setting(s) of the

@@ -69,6 +69,9 @@ void tc_suite_release(struct tc_suite *s)
 		free(s->cases[i].flaky_message);
 		free(s->cases[i].cause);
 		free(s->cases[i].pcap);
+		if (s->cases[i].record)
+			tc_record_release(s->cases[i].record);
+		free(s->cases[i].record);
 		strbuf_release(&s->cases[i].output);
 	}
 	free(s->cases);
@@ -542,6 +545,8 @@ static char *pcap_path(const struct run *r, const struct tc_case *c)
 
 	strbuf_addf(&sb, "%s/%s/", r->o->pcap_dir, r->s->columns[c->column].label);
 	pcap_name(&sb, r->s->scripts[c->script]);
+	if (r->o->pcapng)
+		strbuf_addstr(&sb, "ng");	/* .pcapng */
 	return strbuf_detach(&sb);
 }
 
@@ -897,8 +902,9 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	const struct tc_profile *prof = r->s->profiles[r->s->columns[c->column].profile];
 	struct tc_config cfg = *ccfg;	/* this process's own copy */
 	struct strbuf sb = STRBUF_INIT;
+	struct tc_record rec = { NULL, 0, 0 };
 	struct tc_error err;
-	int fd;
+	int fd, rc;
 
 	setpgid(0, 0);
 	/* Die with the runner, even when it is SIGKILLed: the namespaces go
@@ -927,18 +933,31 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	}
 	tc_phase("pidns");
 	tc_error_clear(&err);
-	if (tc_engine_run(p->script, &cfg, &err) == 0) {
+	cfg.pcapng = r->o->pcapng;
+	cfg.record = r->o->record ? &rec : NULL;
+	rc = tc_engine_run(p->script, &cfg, &err);
+	if (rc < 0) {
+		if (!err.file)
+			err.file = p->script->path;
+		tc_error_format(&sb, &err);
+		put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
+		fputs(sb.buf, stderr);
+		strbuf_reset(&sb);
+	}
+	/* The event record after the message's line (settle splits them). */
+	if (cfg.record) {
+		strbuf_addch(&sb, '\n');
+		tc_record_write(&rec, &sb);
+		put_all(res_w, sb.buf, sb.len);
+		tc_record_release(&rec);
+	}
+	strbuf_release(&sb);
+	if (rc == 0) {
 		fflush(NULL);
 		leak_check();
 		tc_phase("exit");
 		_exit(TC_EXIT_PASS);
 	}
-	if (!err.file)
-		err.file = p->script->path;
-	tc_error_format(&sb, &err);
-	put_all(res_w, sb.buf, strcspn(sb.buf, "\n"));
-	fputs(sb.buf, stderr);
-	strbuf_release(&sb);
 	fflush(NULL);
 	leak_check();
 	_exit(tc_error_exit_code(&err));
@@ -1169,7 +1188,7 @@ static void drain(struct run *r, struct slot *sl)
 	while (sl->res_fd >= 0) {
 		n = read(sl->res_fd, buf, sizeof(buf));
 		if (n > 0) {
-			if (sl->res.len < TC_ERROR_MAX)
+			if (sl->res.len < (r->o->record ? TC_RECORD_MAX : TC_ERROR_MAX))
 				strbuf_add(&sl->res, buf, (size_t)n);
 			continue;
 		}
@@ -1425,6 +1444,24 @@ static bool sanitizer_report(const char *out)
 	return false;
 }
 
+/* The child's result pipe: its message's first line, then with
+ * opts->record a newline and the event record.  Keeps the record with
+ * the case and leaves the message alone in res. */
+static void keep_record(struct tc_case *c, struct strbuf *res)
+{
+	char *nl = res->len ? memchr(res->buf, '\n', res->len) : NULL;
+
+	if (c->record)
+		tc_record_release(c->record);	/* an earlier attempt's */
+	if (!nl)
+		return;
+	if (!c->record)
+		c->record = xcalloc(1, sizeof(*c->record));
+	tc_record_read(c->record, nl + 1);
+	res->len = (size_t)(nl - res->buf);
+	res->buf[res->len] = '\0';
+}
+
 /* The run in sl ended (status from waitpid, or timed out). */
 static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
 {
@@ -1437,6 +1474,7 @@ static void settle(struct run *r, struct slot *sl, int status, bool timed_out)
 
 	c->seconds = since(&sl->start);
 	sl->ci = -1;
+	keep_record(c, &sl->res);
 	if (timed_out) {
 		strbuf_addf(&sb, "%s: error: timed out after %d s\n", path, r->o->timeout_s);
 		say(r, c, sb.buf);

@@ -23,7 +23,8 @@
  * interrupt kills the run and every command it started with one
  * kill(-pgid).  The child's stderr (and, in suite mode, its stdout) comes
  * back through a pipe; the first line of its error message comes back
- * through a second one.  Nothing outlives the run: the namespaces are
+ * through a second one, and after it (opts->record) a newline and the
+ * run's event record (result.h), kept as the case's record.  Nothing outlives the run: the namespaces are
  * unnamed and die with their last process.
  *
  * A script is parsed once, in the parent, when its first case starts (with
@@ -66,6 +67,8 @@ struct tc_error;
 #define TC_RUN_START_GAP_MS 25
 #define TC_ADMIT_IDLE_CPUS 0.5
 #define TC_ADMIT_PRESSURE 0.5
+/* The most of a run's event record the runner takes: 4 MiB. */
+#define TC_RECORD_MAX ((size_t)4 << 20)
 
 /* A config option from the command line: applied after the script's own
  * option lines, so it wins. */
@@ -83,6 +86,8 @@ struct tc_run_opts {
 	int n_opts;
 	const char *pcap_dir;	/* absolute; NULL: no captures */
 	bool pcap_on_fail;	/* keep captures of runs that did not pass */
+	bool pcapng;		/* captures as pcapng, with script lines (.pcapng) */
+	bool record;		/* keep each run's event record (result.h) */
 	/* --variants: a case whose column's IP version the script does not
 	 * run in (run_all.py's rules: a *v4.pkt file has no ipv6 variant, a
 	 * *v6.pkt file only that one; an --ip_version line pins its version)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +192,28 @@ void tc_sniff_close(struct tc_sniff *sn)
 
 /* ---- the pcap writer -------------------------------------------------- */
 
+/*
+ * Frames come in two streams, each in time order: the injected ones,
+ * stamped when their write began, and the captured ones, stamped by the
+ * kernel, read from the ring whenever the engine next looks.  A captured
+ * frame may be read after an injected one it came before (the kernel sent
+ * it, nobody read it yet), so an injected frame waits here until a
+ * captured frame stamped at or after it is written, or the file closes:
+ * the file stays in time order.
+ */
+#define HELD_MAX 256
+
+struct held {
+	int64_t ts_ns;
+	size_t len;
+	uint8_t *frame;
+};
+
 struct tc_pcap_out {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
+	struct held held[HELD_MAX];	/* injected frames not yet written */
+	int n_held;
 };
 
 int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
@@ -232,8 +252,8 @@ int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
 	return 0;
 }
 
-void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
-		     int64_t ts_ns)
+static void write_frame(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
+			int64_t ts_ns)
 {
 	struct pcap_pkthdr h;
 
@@ -243,12 +263,49 @@ void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
 	pcap_dump((u_char *)po->dump, &h, frame);
 }
 
+/* Write the held frames stamped at or before ts_ns (all: INT64_MAX). */
+static void write_held(struct tc_pcap_out *po, int64_t ts_ns)
+{
+	int i;
+
+	for (i = 0; i < po->n_held && po->held[i].ts_ns <= ts_ns; i++) {
+		write_frame(po, po->held[i].frame, po->held[i].len,
+			    po->held[i].ts_ns);
+		free(po->held[i].frame);
+	}
+	memmove(po->held, po->held + i, (size_t)(po->n_held - i) * sizeof(po->held[0]));
+	po->n_held -= i;
+}
+
+void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
+		     int64_t ts_ns, bool injected)
+{
+	struct held *h;
+
+	if (!injected) {
+		write_held(po, ts_ns);
+		write_frame(po, frame, len, ts_ns);
+		return;
+	}
+	if (po->n_held == HELD_MAX)	/* no answer for long: let the oldest go */
+		write_held(po, po->held[0].ts_ns);
+	h = &po->held[po->n_held++];
+	h->ts_ns = ts_ns;
+	h->len = len;
+	h->frame = xmalloc(len ? len : 1);
+	memcpy(h->frame, frame, len);
+}
+
 void tc_pcap_out_close(struct tc_pcap_out *po)
 {
 	if (!po)
 		return;
-	if (po->dump)
+	if (po->dump) {
+		write_held(po, INT64_MAX);
 		pcap_dump_close(po->dump);
+	}
+	for (int i = 0; i < po->n_held; i++)
+		free(po->held[i].frame);
 	if (po->dead)
 		pcap_close(po->dead);
 	free(po);

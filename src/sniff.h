@@ -12,6 +12,7 @@
 #ifndef TC_SNIFF_H
 #define TC_SNIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,9 +42,14 @@ void tc_sniff_close(struct tc_sniff *sn);
  */
 struct tc_pcap_out;
 int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err);
-/* Append one frame, stamped ts_ns (CLOCK_REALTIME). */
+/*
+ * Append one frame, stamped ts_ns (CLOCK_REALTIME): injected (ours, stamped
+ * when its write began) or captured.  Each kind must come in time order;
+ * the file is kept in time order across the two (an injected frame is held
+ * until a captured one stamped at or after it, or the close).
+ */
 void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
-		     int64_t ts_ns);
+		     int64_t ts_ns, bool injected);
 /* Flush and close the file; accepts NULL. */
 void tc_pcap_out_close(struct tc_pcap_out *po);
 

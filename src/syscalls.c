@@ -53,6 +53,9 @@ struct run {
 	struct tc_error *err;
 	long ret;		/* what the kernel returned */
 	int err_no;		/* errno when ret == -1 */
+	bool ran;		/* the call itself was made */
+	bool fd_mapped;		/* ret is a live fd, mapped to script_fd */
+	int64_t script_fd;
 	/* Print results as flags of this set (fcntl F_GETFL); -1: numbers. */
 	int result_flags;
 };
@@ -616,13 +619,17 @@ static int finish_fd(struct run *r, enum tc_fd_origin origin, bool is_socket)
 			close(live);
 		return -1;
 	}
-	if (live >= 0)
+	if (live >= 0) {
+		r->fd_mapped = true;
+		r->script_fd = want;
 		notify(r, live, origin, false);
+	}
 	return 0;
 }
 
 /* Run expr, retrying on EINTR; stores the result and errno in r. */
 #define DO_CALL(r, expr) do { \
+	(r)->ran = true; \
 	do { \
 		errno = 0; \
 		(r)->ret = (long)(expr); \
@@ -633,6 +640,7 @@ static int finish_fd(struct run *r, enum tc_fd_origin origin, bool is_socket)
 
 /* Run expr once (close, connect: a retry would not mean the same). */
 #define DO_CALL_ONCE(r, expr) do { \
+	(r)->ran = true; \
 	errno = 0; \
 	(r)->ret = (long)(expr); \
 	(r)->err_no = (r)->ret == -1 ? errno : 0; \
@@ -2048,8 +2056,23 @@ int tc_syscalls_check_script(const struct tc_script *s, struct tc_error *err)
 	return 0;
 }
 
-int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
-		    struct tc_error *err)
+/* What the call returned, as -v shows it: an fd as the script numbers
+ * it, flags by name, and the errno of a -1. */
+static void format_outcome(struct run *r, struct strbuf *out)
+{
+	if (r->fd_mapped) {
+		strbuf_addf(out, "%" PRId64, r->script_fd);
+		return;
+	}
+	add_result(r, out, r->ret);
+	if (r->ret == -1) {
+		strbuf_addch(out, ' ');
+		add_errno(out, r->err_no);
+	}
+}
+
+int tc_syscall_run(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
+		   struct strbuf *outcome, struct tc_error *err)
 {
 	struct run r = {
 		.ctx = ctx,
@@ -2058,9 +2081,19 @@ int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
 		.result_flags = -1,
 	};
 	const struct call_spec *spec = find_call(call->name);
+	int rc;
 
 	if (!spec || call->n_args < spec->min_args ||
 	    call->n_args > spec->max_args)
 		return tc_syscall_check(call, 0, err);
-	return spec->run(&r) < 0 ? -1 : 0;
+	rc = spec->run(&r) < 0 ? -1 : 0;
+	if (outcome && r.ran)
+		format_outcome(&r, outcome);
+	return rc;
+}
+
+int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
+		    struct tc_error *err)
+{
+	return tc_syscall_run(ctx, call, NULL, err);
 }

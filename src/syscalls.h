@@ -125,4 +125,14 @@ int tc_syscalls_check_script(const struct tc_script *s, struct tc_error *err);
 int tc_syscall_exec(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
 		    struct tc_error *err);
 
+/*
+ * tc_syscall_exec(), and when the call was made (its arguments evaluated),
+ * what it returned appended to outcome: "3" (an fd as the script numbers
+ * it), "0x802 (O_RDWR|O_NONBLOCK)", "-1 ECONNREFUSED (Connection
+ * refused)".  Nothing is appended when the call was not made.
+ */
+struct strbuf;
+int tc_syscall_run(struct tc_sys_ctx *ctx, const struct tc_syscall *call,
+		   struct strbuf *outcome, struct tc_error *err);
+
 #endif

@@ -237,83 +237,195 @@ static unsigned opt_len(const struct tc_option *o)
 	}
 }
 
+/* An option kind as a message names it: "mss", "TS", or "kind 99". */
+static void kind_name(uint8_t kind, struct strbuf *out)
+{
+	const char *name = tc_option_name(kind);
+
+	if (name)
+		strbuf_addstr(out, name);
+	else
+		strbuf_addf(out, "kind %u", kind);
+}
+
+/* "<mss,nop,nop,sackOK>", or "(none)": the kinds of a list, in order. */
+static void kinds_format(const struct tc_option *o, int n, struct strbuf *out)
+{
+	if (!n) {
+		strbuf_addstr(out, "(none)");
+		return;
+	}
+	strbuf_addch(out, '<');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		kind_name(o[i].kind, out);
+	}
+	strbuf_addch(out, '>');
+}
+
+/* The kinds of the two lists, in order: equal or not. */
+static bool same_kinds(const struct tc_option *x, int nx,
+		       const struct tc_option *l, int nl)
+{
+	if (nx != nl)
+		return false;
+	for (int i = 0; i < nx; i++)
+		if (x[i].kind != l[i].kind)
+			return false;
+	return true;
+}
+
+/* "option 6 (wscale)": the 1-based position and kind, then what of it. */
+static int option_mismatch(struct tc_mismatch *mm, int i, const struct tc_option *x,
+			   const char *what, const char *text_exp,
+			   const char *text_act)
+{
+	struct strbuf f = STRBUF_INIT;
+
+	strbuf_addf(&f, "option %d (", i + 1);
+	kind_name(x->kind, &f);
+	strbuf_addf(&f, "%s)", what);
+	mismatch(mm, f.buf, text_exp, text_act);
+	strbuf_release(&f);
+	return 1;
+}
+
+static int option_mismatch_u(struct tc_mismatch *mm, int i,
+			     const struct tc_option *x, const char *what,
+			     unsigned long exp, unsigned long act)
+{
+	char e[32], a[32];
+
+	snprintf(e, sizeof(e), "%lu", exp);
+	snprintf(a, sizeof(a), "%lu", act);
+	return option_mismatch(mm, i, x, what, e, a);
+}
+
+/* SACK blocks in script space: "1001:2001 3001:4001", or "none". */
+static void sack_format(const struct tc_option *o, uint32_t sub, struct strbuf *out)
+{
+	if (!o->n_sack)
+		strbuf_addstr(out, "none");
+	for (int j = 0; j < o->n_sack && j < TC_MAX_SACK_BLOCKS; j++)
+		strbuf_addf(out, "%s%u:%u", j ? " " : "", o->sack[j].left - sub,
+			    o->sack[j].right - sub);
+}
+
+/*
+ * Compare option i of the line (x) with the live one (l), of the same
+ * kind.  Returns 0 when they agree, 1 with mm naming the field and only the
+ * values compared, 2 when only a TS val is beyond the tolerance (mm set
+ * too).
+ */
+static int compare_option(const struct tc_conn_map *m, int i,
+			  const struct tc_option *x, const struct tc_option *l,
+			  const struct tc_verify_opts *vo, struct tc_mismatch *mm)
+{
+	struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
+	int bad = 0;
+
+	switch (x->kind) {
+	case TC_OPT_NOP:
+	case TC_OPT_EOL:
+		return 0;
+	case TC_OPT_TS:
+		/* The first TS val fixed the baseline, so it is never off;
+		 * later ones may drift by the tolerance, counted in ticks. */
+		if (vo->ts_tick_usecs > 0 && m->ts_base_known) {
+			uint32_t v = tc_map_ts_out(m, l->ts_val);
+			int64_t d = (int64_t)(int32_t)(v - x->ts_val);
+
+			if (d < 0)
+				d = -d;
+			if (d * vo->ts_tick_usecs > tc_ts_tolerance(vo)) {
+				option_mismatch_u(mm, i, x, " val", x->ts_val, v);
+				return 2;
+			}
+		}
+		return 0;
+	case TC_OPT_SACK:
+		bad = x->n_sack != l->n_sack;
+		for (int j = 0; j < x->n_sack && !bad; j++)
+			bad = x->sack[j].left != l->sack[j].left - m->remote_isn ||
+			      x->sack[j].right != l->sack[j].right - m->remote_isn;
+		if (!bad)
+			return 0;
+		sack_format(x, 0, &e);
+		sack_format(l, m->remote_isn, &a);
+		option_mismatch(mm, i, x, " blocks", e.buf, a.buf);
+		break;
+	default:
+		if (opt_len(x) != opt_len(l))
+			return option_mismatch_u(mm, i, x, " length", opt_len(x),
+						 opt_len(l));
+		if (x->kind == TC_OPT_MSS)
+			return x->mss != l->mss &&
+			       option_mismatch_u(mm, i, x, "", x->mss, l->mss);
+		if (x->kind == TC_OPT_WSCALE)
+			return x->wscale != l->wscale &&
+			       option_mismatch_u(mm, i, x, "", x->wscale, l->wscale);
+		if (x->kind == TC_OPT_SACK_PERM ||
+		    (x->data_len == l->data_len &&
+		     !memcmp(x->data, l->data, x->data_len)))
+			return 0;
+		tc_option_format(x, &e);
+		tc_option_format(l, &a);
+		option_mismatch(mm, i, x, "", e.buf, a.buf);
+		break;
+	}
+	strbuf_release(&e);
+	strbuf_release(&a);
+	return 1;
+}
+
+/*
+ * The options: first their kinds in order (a different layout is named by
+ * the two lists of kinds), then each option's values.  The message names
+ * the first option that differs and shows only what was compared; a TS val
+ * beyond the tolerance counts only when nothing else differs.
+ */
 static int compare_options(const struct tc_conn_map *m, const struct tc_packet *exp,
 			   const struct tc_segment *act,
 			   const struct tc_verify_opts *vo,
 			   struct tc_mismatch *mm)
 {
 	struct tc_option live[TC_MAX_OPTIONS];
+	struct tc_mismatch ts_mm;
 	struct tc_error err;
-	struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
-	int n = 0, bad = 0, ts_off = 0;
+	int n = 0, ts_off = 0;
 
 	if (tc_options_decode(act->opts, act->opts_len, live, TC_MAX_OPTIONS,
 			      &n, &err) < 0)
 		return mismatch(mm, "options", "well-formed options", err.msg);
-	if (n != exp->n_options) {
-		bad = 1;
-	} else {
-		for (int i = 0; i < n && !bad; i++) {
-			const struct tc_option *x = &exp->options[i];
-			const struct tc_option *l = &live[i];
+	if (!same_kinds(exp->options, exp->n_options, live, n)) {
+		struct strbuf e = STRBUF_INIT, a = STRBUF_INIT;
 
-			if (x->kind != l->kind) {
-				bad = 1;
-				break;
-			}
-			switch (x->kind) {
-			case TC_OPT_NOP:
-			case TC_OPT_EOL:
-				break;
-			case TC_OPT_TS:
-				/* The first TS val fixed the baseline, so it is
-				 * never off; later ones may drift by the
-				 * tolerance, counted in ticks. */
-				if (vo->ts_tick_usecs > 0 && m->ts_base_known) {
-					int64_t d = (int64_t)(int32_t)(tc_map_ts_out(m, l->ts_val) -
-								       x->ts_val);
+		kinds_format(exp->options, exp->n_options, &e);
+		kinds_format(live, n, &a);
+		mismatch(mm, "option kinds", e.buf, a.buf);
+		strbuf_release(&e);
+		strbuf_release(&a);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct tc_mismatch one;
+		int rc = compare_option(m, i, &exp->options[i], &live[i], vo, &one);
 
-					if (d < 0)
-						d = -d;
-					if (d * vo->ts_tick_usecs > tc_ts_tolerance(vo))
-						ts_off = 1;
-				}
-				break;
-			case TC_OPT_SACK:
-				if (x->n_sack != l->n_sack) {
-					bad = 1;
-					break;
-				}
-				for (int j = 0; j < x->n_sack; j++)
-					if (x->sack[j].left != l->sack[j].left - m->remote_isn ||
-					    x->sack[j].right != l->sack[j].right - m->remote_isn)
-						bad = 1;
-				break;
-			default:
-				if (opt_len(x) != opt_len(l))
-					bad = 1;
-				else if (x->kind == TC_OPT_MSS)
-					bad = x->mss != l->mss;
-				else if (x->kind == TC_OPT_WSCALE)
-					bad = x->wscale != l->wscale;
-				else if (x->kind != TC_OPT_SACK_PERM)
-					bad = x->data_len != l->data_len ||
-					      memcmp(x->data, l->data, x->data_len);
-				break;
-			}
+		if (rc == 1) {
+			*mm = one;
+			return 1;
+		}
+		if (rc == 2 && !ts_off) {
+			ts_off = 1;
+			ts_mm = one;
 		}
 	}
-	if (bad || ts_off) {
-		map_live_options(m, live, n);
-		tc_options_format(exp->options, exp->n_options, &e);
-		tc_options_format(live, n, &a);
-		mismatch(mm, "options", exp->n_options ? e.buf : "(none)",
-			 n ? a.buf : "(none)");
-		mm->ts_val = !bad;
+	if (ts_off) {
+		*mm = ts_mm;
+		mm->ts_val = true;
 	}
-	strbuf_release(&e);
-	strbuf_release(&a);
-	return bad || ts_off;
+	return ts_off;
 }
 
 /* A kernel segment's seq in script space.  A RST+ACK with seq 0 answers a

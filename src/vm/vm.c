@@ -30,7 +30,8 @@ extern const char tc_init_blob[], tc_init_blob_end[];
 #define MARKER "tcpconform-init: started"
 
 /* What the guest needs before it can mount its root, and the option a
- * kernel configuration needs for each (README: "Testing a kernel image"). */
+ * kernel configuration needs for each (doc/kernel-image.md, "The kernel
+ * configuration it needs"). */
 static const struct {
 	const char *module, *config;
 } needed[] = {

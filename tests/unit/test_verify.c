@@ -444,15 +444,26 @@ static void test_verify__options_exact_unless_wildcard(void)
 	p.options[3].kind = TC_OPT_SACK_PERM;
 	p.options[4].kind = TC_OPT_NOP;
 	tc_map_reset(&m);
-	/* One option short: a mismatch naming both lists. */
+	/* One option short: the layouts differ, named by their kinds only. */
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
-	CHECK_STR(mm.field, "options");
-	CHECK_STR(mm.actual, "<mss 1460,nop,nop,sackOK,nop,wscale 7>");
+	CHECK_STR(mm.field, "option kinds");
+	CHECK_STR(mm.expected, "<mss,nop,nop,sackOK,nop>");
+	CHECK_STR(mm.actual, "<mss,nop,nop,sackOK,nop,wscale>");
 	p.n_options = 6;
 	p.options[5].kind = TC_OPT_WSCALE;
 	p.options[5].wscale = 6;
+	/* Same layout: the option and only the values compared. */
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
-	CHECK_STR(mm.expected, "<mss 1460,nop,nop,sackOK,nop,wscale 6>");
+	CHECK_STR(mm.field, "option 6 (wscale)");
+	CHECK_STR(mm.expected, "6");
+	CHECK_STR(mm.actual, "7");
+	CHECK(!mm.ts_val);
+	p.options[0].mss = 1400;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 1 (mss)");
+	CHECK_STR(mm.expected, "1400");
+	CHECK_STR(mm.actual, "1460");
+	p.options[0].mss = 1460;
 	p.options[5].wscale = 7;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 	p.options[5].wscale = 6;
@@ -518,10 +529,94 @@ static void test_verify__ts_val_judged_only_with_tick(void)
 	vo.ts_tick_usecs = 1000;
 	vo.tolerance_usecs = 4000;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
-	CHECK_STR(mm.field, "options");
+	CHECK_STR(mm.field, "option 3 (TS val)");
+	CHECK_STR(mm.expected, "110");
+	CHECK_STR(mm.actual, "150");
 	CHECK(mm.ts_val);
 	p.options[2].ts_val = 148;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+}
+
+/* A TS val off and a later option wrong: the wrong option is named (the
+ * TS val alone is a softer failure). */
+static void test_verify__option_wrong_beats_ts_val_off(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	/* TS val 1000 ecr 0, nop, wscale 7 */
+	static const uint8_t opts[] = { 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0,
+					1, 3, 3, 7 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 1000, .tolerance_usecs = 4000 };
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	p.n_options = 3;
+	p.options[0].kind = TC_OPT_TS;
+	p.options[0].ts_val = 100;
+	p.options[1].kind = TC_OPT_NOP;
+	p.options[2].kind = TC_OPT_WSCALE;
+	p.options[2].wscale = 7;
+	tc_map_reset(&m);
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
+	p.options[0].ts_val = 200;	/* 100 ticks off */
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 1 (TS val)");
+	CHECK(mm.ts_val);
+	p.options[2].wscale = 8;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 3 (wscale)");
+	CHECK_STR(mm.expected, "8");
+	CHECK_STR(mm.actual, "7");
+	CHECK(!mm.ts_val);
+}
+
+/* SACK blocks are shown in script space; a wrong length is named as such;
+ * an unnamed kind by its number. */
+static void test_verify__option_sack_length_raw(void)
+{
+	struct tc_conn_map m;
+	struct tc_packet p = pkt(TC_TH_ACK, 1, 0, 1);
+	struct tc_segment s = seg(TC_TH_ACK, 1, 0, 1);
+	/* sack 1001:2001 (live, remote ISN 1000), kind 99 with bytes 1 2,
+	 * mss 1460 with length 6 */
+	static const uint8_t opts[] = { 5, 10, 0, 0, 0x07, 0xd1, 0, 0, 0x0b, 0xb9,
+					99, 4, 1, 2,
+					2, 6, 0x05, 0xb4, 0, 0 };
+	struct tc_verify_opts vo = { .ts_tick_usecs = 0 };
+	struct tc_mismatch mm;
+
+	memcpy(s.opts, opts, sizeof(opts));
+	s.opts_len = sizeof(opts);
+	p.n_options = 3;
+	p.options[0].kind = TC_OPT_SACK;
+	p.options[0].n_sack = 1;
+	p.options[0].sack[0].left = 1001;
+	p.options[0].sack[0].right = 3001;
+	p.options[1].kind = 99;
+	p.options[1].length = 4;
+	p.options[1].data_len = 2;
+	p.options[1].data[0] = 1;
+	p.options[1].data[1] = 3;
+	p.options[2].kind = TC_OPT_MSS;
+	p.options[2].mss = 1460;
+	tc_map_reset(&m);
+	tc_map_learn_remote(&m, 1000);
+	s.ack += 1000;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 1 (sack blocks)");
+	CHECK_STR(mm.expected, "1001:3001");
+	CHECK_STR(mm.actual, "1001:2001");
+	p.options[0].sack[0].right = 2001;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 2 (kind 99)");
+	CHECK(strcmp(mm.expected, mm.actual) != 0);
+	p.options[1].data[1] = 2;
+	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
+	CHECK_STR(mm.field, "option 3 (mss length)");
+	CHECK_STR(mm.expected, "4");
+	CHECK_STR(mm.actual, "6");
 }
 
 /*
@@ -569,9 +664,9 @@ static void test_verify__ts_val_tolerance_from_start(void)
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 0);
 	p.options[2].ts_val = 1200 - 138;
 	CHECK_INT(tc_verify_outbound(&m, &p, &s, &vo, &mm), 1);
-	CHECK_STR(mm.field, "options");
-	CHECK_STR(mm.expected, "<nop,nop,TS val 1062 ecr 7>");
-	CHECK_STR(mm.actual, "<nop,nop,TS val 1200 ecr 7>");
+	CHECK_STR(mm.field, "option 3 (TS val)");
+	CHECK_STR(mm.expected, "1062");
+	CHECK_STR(mm.actual, "1200");
 	CHECK(mm.ts_val);
 
 	/* Due at 10 ms: 12.5% is 1250 usecs, so tolerance_usecs (4 ticks)
@@ -620,6 +715,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_verify__relative_numbers),
 	TAP_TEST(test_verify__script_isn_only_in_syns),
 	TAP_TEST(test_verify__ts_mapping),
+	TAP_TEST(test_verify__option_wrong_beats_ts_val_off),
+	TAP_TEST(test_verify__option_sack_length_raw),
 	TAP_TEST(test_verify__tolerance_rule),
 	TAP_TEST(test_verify__time_window),
 	TAP_TEST(test_verify__synack_matches_and_learns_isn),
