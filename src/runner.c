@@ -423,6 +423,34 @@ struct slot {
 	int pcap_fd;
 };
 
+/*
+ * The machine's CPU headroom: how many CPUs were idle, on average, over the
+ * last window of at least HEADROOM_WINDOW_MS, from the idle and iowait
+ * times of /proc/stat's first line.  TCPCONFORM_CPU_STAT names another
+ * file of the same format (for tests).
+ */
+#define HEADROOM_WINDOW_MS 100
+
+struct headroom {
+	const char *path;	/* NULL: not known here, admission by the gap only */
+	struct timespec t;	/* when idle was read */
+	unsigned long long idle;	/* clock ticks, cumulative, all CPUs */
+	double cpus;		/* idle CPUs over the last whole window; -1 before one */
+};
+
+/*
+ * The machine's CPU pressure (PSI): the share of wall time in which some
+ * task was ready to run and waited for a CPU, from the "some" line's
+ * total (microseconds) of /proc/pressure/cpu over the same windows.
+ * TCPCONFORM_CPU_PRESSURE names another file of the same format.
+ */
+struct pressure {
+	const char *path;	/* NULL: not known here */
+	struct timespec t;
+	unsigned long long total;
+	double share;		/* -1 before a whole window */
+};
+
 struct run {
 	struct tc_suite *s;
 	const struct tc_run_opts *o;
@@ -431,6 +459,8 @@ struct run {
 	int q_head, q_len;
 	struct timespec t0;
 	struct timespec last_start;
+	struct headroom cpu;	/* admission: the machine's idle CPUs */
+	struct pressure psi;	/* and its tasks' wait for one */
 	pid_t parent;		/* this process, as the children see it */
 	int *col_fd;		/* --pcap-dir: each column's directory, or NULL */
 };
@@ -584,7 +614,8 @@ static void put_all(int fd, const char *s, size_t n)
  * guard waits for EOF on a pipe only this process holds open (close on
  * exec, so the commands do not inherit it): when the run ends, however it
  * ends, the guard kills what is left of the group, then itself.  It is
- * forked before the run enters its namespaces, so it pins none of them.
+ * forked before the run enters its network namespaces, so it pins none of
+ * them.  Only a run without a PID namespace of its own needs it.
  */
 static void start_guard(void)
 {
@@ -709,6 +740,7 @@ static bool enter_user_namespace(void)
 	snprintf(map, sizeof(map), "0 %u 1\n", gid);
 	if (write_file("/proc/self/gid_map", map) < 0)
 		_exit(TC_EXIT_ENV);
+	tc_phase("userns");
 	host_files_read_only();
 	return true;
 }
@@ -831,6 +863,7 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	if (eng < 0)
 		_exit(TC_EXIT_ENV);
 	if (eng == 0) {
+		tc_phase("pid2");
 		if (sv[0] >= 0)
 			close(sv[0]);
 		if (user_ns && enter_user_namespace() && sv[1] >= 0)
@@ -878,8 +911,6 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	 * with the last process in them. */
 	tc_proc_die_with_parent(r->parent, TC_EXIT_ENV);
 	tc_phase("forked");
-	start_guard();
-	tc_phase("guard");
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	fd = open("/dev/null", O_RDONLY);
@@ -893,7 +924,13 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	close(out_w);
 	cfg.sysctls = prof->sysctls;
 	cfg.n_sysctls = prof->n_sysctls;
-	enter_pid_namespace(&cfg, !r->o->in_guest);
+	/* In a PID namespace, whatever the script leaves dies with its PID
+	 * 1, which dies with this process, which dies with the runner: the
+	 * guard is only for a run without one. */
+	if (!enter_pid_namespace(&cfg, !r->o->in_guest)) {
+		start_guard();
+		tc_phase("guard");
+	}
 	tc_phase("pidns");
 	tc_error_clear(&err);
 	cfg.pcapng = r->o->pcapng;
@@ -1165,6 +1202,195 @@ static void drain(struct run *r, struct slot *sl)
 	}
 }
 
+/*
+ * How long a script's events take, from its own times: the latest time it
+ * names, a window's end or a blocking call's end included.  Commands that
+ * take longer than their next event's time are not counted.
+ */
+static int64_t script_length_us(const struct tc_script *sc)
+{
+	int64_t t = 0, last = 0;
+
+	for (int i = 0; sc && i < sc->n_events; i++) {
+		const struct tc_event *ev = &sc->events[i];
+		bool rel = ev->time_type == TC_TIME_RELATIVE;
+		int64_t start = t, end;
+
+		if (ev->time_type != TC_TIME_ANY)
+			start = (rel ? t : 0) + ev->time_usecs;
+		end = ev->time_end_usecs >= 0 ? (rel ? t : 0) + ev->time_end_usecs : start;
+		if (ev->end_usecs >= 0 && ev->time_type != TC_TIME_ANY)
+			end = (rel ? t : 0) + ev->end_usecs > end ?
+			      (rel ? t : 0) + ev->end_usecs : end;
+		t = start;
+		if (end > last)
+			last = end;
+	}
+	return t > last ? t : last;
+}
+
+struct queued {
+	int64_t length_us;
+	int ci;
+};
+
+static int longer_first(const void *a, const void *b)
+{
+	const struct queued *x = a, *y = b;
+
+	if (x->length_us != y->length_us)
+		return x->length_us < y->length_us ? 1 : -1;
+	return x->ci - y->ci;	/* as given, among equals */
+}
+
+/*
+ * With more than one job, start the longest scripts first, so that the
+ * suite's wall time comes near its longest script's rather than that plus
+ * whatever started before it.  Every script is parsed now, not at its
+ * first start (a parse error is still told when its case comes up).
+ */
+static void longest_first(struct run *r)
+{
+	int n = r->q_len;
+	struct queued *q = xrealloc(NULL, (size_t)n * sizeof(*q));
+
+	for (int i = 0; i < n; i++) {
+		const struct tc_case *c = &r->s->cases[r->queue[r->q_head + i]];
+		struct tc_prep *p = prep_of(r->s, c);
+
+		if (p->state == PREP_TODO)
+			prep_script(r->s, c, r->o);
+		q[i].ci = r->queue[r->q_head + i];
+		q[i].length_us = p->state == PREP_OK ? script_length_us(p->script) : 0;
+	}
+	qsort(q, (size_t)n, sizeof(*q), longer_first);
+	for (int i = 0; i < n; i++)
+		r->queue[r->q_head + i] = q[i].ci;
+	free(q);
+}
+
+static bool read_idle(const char *path, unsigned long long *idle)
+{
+	char buf[512];
+	unsigned long long f[5];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* cpu  user nice system idle iowait ... */
+	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2], &f[3], &f[4]) != 5)
+		return false;
+	*idle = f[3] + f[4];
+	return true;
+}
+
+static void headroom_init(struct headroom *h)
+{
+	const char *path = getenv("TCPCONFORM_CPU_STAT");
+
+	memset(h, 0, sizeof(*h));
+	h->path = path && *path ? path : "/proc/stat";
+	if (!read_idle(h->path, &h->idle) || sysconf(_SC_CLK_TCK) <= 0)
+		h->path = NULL;
+	h->cpus = h->path ? -1 : 0;
+	clock_gettime(CLOCK_MONOTONIC, &h->t);
+}
+
+/* Idle CPUs over the last whole window; -1 until one has passed. */
+static double headroom_cpus(struct headroom *h)
+{
+	unsigned long long idle;
+	double dt = since(&h->t);
+
+	if (!h->path || dt * 1000 < HEADROOM_WINDOW_MS || !read_idle(h->path, &idle))
+		return h->cpus;
+	h->cpus = idle > h->idle ? (double)(idle - h->idle) / (double)sysconf(_SC_CLK_TCK) / dt : 0;
+	h->idle = idle;
+	clock_gettime(CLOCK_MONOTONIC, &h->t);
+	return h->cpus;
+}
+
+static bool read_stall(const char *path, unsigned long long *total)
+{
+	char buf[256], *p, *nl;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	nl = strchr(buf, '\n');
+	if (strncmp(buf, "some ", 5) || !(p = strstr(buf, " total=")) || (nl && p > nl))
+		return false;
+	*total = strtoull(p + 7, NULL, 10);
+	return true;
+}
+
+static void pressure_init(struct pressure *pr)
+{
+	const char *path = getenv("TCPCONFORM_CPU_PRESSURE");
+
+	memset(pr, 0, sizeof(*pr));
+	pr->path = path && *path ? path : "/proc/pressure/cpu";
+	if (!read_stall(pr->path, &pr->total))
+		pr->path = NULL;
+	pr->share = -1;
+	clock_gettime(CLOCK_MONOTONIC, &pr->t);
+}
+
+/* The share of the last whole window in which a task waited for a CPU;
+ * -1 until one has passed (or where PSI is not known). */
+static double pressure_share(struct pressure *pr)
+{
+	unsigned long long total;
+	double dt = since(&pr->t);
+
+	if (!pr->path || dt * 1000 < HEADROOM_WINDOW_MS || !read_stall(pr->path, &total))
+		return pr->share;
+	pr->share = total > pr->total ? (double)(total - pr->total) / 1e6 / dt : 0;
+	pr->total = total;
+	clock_gettime(CLOCK_MONOTONIC, &pr->t);
+	return pr->share;
+}
+
+/*
+ * Whether one more run may start now, beside `running` others.  Making a
+ * run's namespaces takes a CPU for milliseconds, and a run's own commands
+ * (a shell) more: started while no CPU is free, it would delay the timed
+ * events of the runs going, and a script whose timing counts from a
+ * command's end can then fail rather than come out late.  So a run starts
+ * at least TC_RUN_START_GAP_MS after the previous one, and, where the
+ * kernel tells, only while over the last window either at least
+ * TC_ADMIT_IDLE_CPUS CPUs were idle (/proc/stat) or tasks waited for a
+ * CPU less than TC_ADMIT_PRESSURE of the time (PSI).  The first run always
+ * starts.  On a machine already busy, fewer run at once than --jobs
+ * allows, down to one.
+ */
+static bool admit(struct run *r, int running)
+{
+	double idle, wait;
+
+	if (!running)
+		return true;
+	if (since(&r->last_start) * 1000 < TC_RUN_START_GAP_MS)
+		return false;
+	idle = headroom_cpus(&r->cpu);
+	wait = pressure_share(&r->psi);
+	if (!r->cpu.path && !r->psi.path)
+		return true;
+	return idle >= TC_ADMIT_IDLE_CPUS || (wait >= 0 && wait < TC_ADMIT_PRESSURE);
+}
+
 /* Kill the run's process group and reap the run; drain its pipes. */
 static int reap(struct run *r, struct slot *sl)
 {
@@ -1382,6 +1608,8 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	r.o = &opts;
 	clock_gettime(CLOCK_REALTIME, &s->started);
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	headroom_init(&r.cpu);
+	pressure_init(&r.psi);
 	if (make_dirs(&r, err) < 0) {
 		close_dirs(&r);
 		return -1;
@@ -1400,6 +1628,8 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	for (int i = 0; i < s->n_cases; i++)
 		r.queue[r.q_head + i] = i;
 	r.q_len = s->n_cases;
+	if (opts.jobs > 1 && r.q_len > 1)
+		longest_first(&r);
 	pfd = xrealloc(NULL, (size_t)(2 * opts.jobs) * sizeof(*pfd));
 
 	for (;;) {
@@ -1415,10 +1645,7 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 		for (int i = 0; i < opts.jobs && r.q_len && !*opts.stop; i++) {
 			if (r.slots[i].ci >= 0)
 				continue;
-			/* Making namespaces is CPU-heavy and serialized in the
-			 * kernel: spread the starts so that one run's setup does
-			 * not delay another's timed events. */
-			if (running && since(&r.last_start) * 1000 < TC_RUN_START_GAP_MS)
+			if (!admit(&r, running))
 				break;
 			r.q_len--;
 			if (start(&r, &r.slots[i], r.queue[r.q_head++], err) < 0)

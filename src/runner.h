@@ -12,7 +12,11 @@
  * and a veth pair is CPU-heavy and serialized in the kernel (rtnl), and
  * many setups at once delay the timed events of the runs already going
  * (a few milliseconds of tolerance), so outcomes would depend on --jobs.
- * Once set up, a run mostly sleeps, so many can be in flight.
+ * Once set up, a run mostly sleeps, so many can be in flight; but a new
+ * one starts only while, over the last 100 ms, at least
+ * TC_ADMIT_IDLE_CPUS CPUs were idle (/proc/stat) or tasks waited for a
+ * CPU less than TC_ADMIT_PRESSURE of the time (/proc/pressure/cpu), so
+ * that fewer than --jobs run at once on a machine that is already busy.
  *
  * Each run is one forked child: it moves itself into fresh namespaces
  * (tc_engine_run), in a process group of its own, so a timeout or an
@@ -23,8 +27,10 @@
  * run's event record (result.h), kept as the case's record.  Nothing outlives the run: the namespaces are
  * unnamed and die with their last process.
  *
- * A script is parsed once, in the parent, when its first case starts; a
- * script that does not parse is an error outcome in every column.
+ * A script is parsed once, in the parent, when its first case starts (with
+ * more than one job, every script before the first start, to start the
+ * longest first); a script that does not parse is an error outcome in
+ * every column.
  *
  * Outcomes: pass, fail (exit 1), error (a bad script, exit 2; a crash; an
  * environment failure, exit 4), timeout (the per-run limit), skip (with a
@@ -59,6 +65,8 @@
 struct tc_error;
 
 #define TC_RUN_START_GAP_MS 25
+#define TC_ADMIT_IDLE_CPUS 0.5
+#define TC_ADMIT_PRESSURE 0.5
 /* The most of a run's event record the runner takes: 4 MiB. */
 #define TC_RECORD_MAX ((size_t)4 << 20)
 
