@@ -24,6 +24,7 @@
 #include "codec.h"
 #include "conn.h"
 #include "error.h"
+#include "fsutil.h"
 #include "inject.h"
 #include "netns.h"
 #include "pcapng.h"
@@ -537,22 +538,9 @@ static int64_t run_delay_ns(void)
  */
 static int64_t cpu_stall_ns(void)
 {
-	char buf[256], *p;
 	unsigned long long total;
-	int fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, "total=");
-	if (strncmp(buf, "some ", 5) || !p || sscanf(p, "total=%llu", &total) != 1)
-		return -1;
-	return (int64_t)total * 1000;
+	return tc_psi_some_total("/proc/pressure/cpu", &total) ? (int64_t)total * 1000 : -1;
 }
 
 static void *syscall_thread(void *arg)

@@ -548,3 +548,32 @@ void tc_rm_rf(const char *dir)
 {
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+long tc_read_head(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+bool tc_psi_some_total(const char *path, unsigned long long *total_us)
+{
+	char buf[256], *p, *nl;
+
+	/* some avg10=0.00 avg60=0.00 avg300=0.00 total=123\nfull ... */
+	if (tc_read_head(path, buf, sizeof(buf)) < 0)
+		return false;
+	nl = strchr(buf, '\n');
+	if (strncmp(buf, "some ", 5) || !(p = strstr(buf, " total=")) || (nl && p > nl))
+		return false;
+	*total_us = strtoull(p + 7, NULL, 10);
+	return true;
+}

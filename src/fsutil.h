@@ -50,6 +50,13 @@ int tc_read_input(const char *path, const char *what, char **buf, size_t *len,
 
 /* Append the file's contents to sb. */
 int tc_read_file(const char *path, struct strbuf *sb);
+/* The start of a small file (a /proc or /sys one): at most size - 1
+ * bytes, NUL-terminated.  The count read, or -1 (nothing read). */
+long tc_read_head(const char *path, char *buf, size_t size);
+/* The "some" total, in microseconds, of a PSI file such as
+ * /proc/pressure/cpu: how long at least one task waited.  false where
+ * the file is missing or not PSI. */
+bool tc_psi_some_total(const char *path, unsigned long long *total_us);
 /* Create or truncate path (mode 0644) and write data.  Only for paths in
  * a directory of our own (mkdtemp's): it follows a symlink at path. */
 int tc_write_file(const char *path, const void *data, size_t len);

@@ -779,15 +779,9 @@ static int write_proc(const char *path, const char *text)
 /* Whether the first bytes of a /proc file are text. */
 static bool proc_says(const char *path, const char *text)
 {
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	char buf[32];
 
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 && !strncmp(buf, text, strlen(text));
+	return tc_read_head(path, buf, sizeof(buf)) > 0 && !strncmp(buf, text, strlen(text));
 }
 
 /*

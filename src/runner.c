@@ -1273,16 +1273,9 @@ static bool read_idle(const char *path, unsigned long long *idle)
 {
 	char buf[512];
 	unsigned long long f[5];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (tc_read_head(path, buf, sizeof(buf)) < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	/* cpu  user nice system idle iowait ... */
 	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2], &f[3], &f[4]) != 5)
 		return false;
@@ -1316,33 +1309,13 @@ static double headroom_cpus(struct headroom *h)
 	return h->cpus;
 }
 
-static bool read_stall(const char *path, unsigned long long *total)
-{
-	char buf[256], *p, *nl;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	nl = strchr(buf, '\n');
-	if (strncmp(buf, "some ", 5) || !(p = strstr(buf, " total=")) || (nl && p > nl))
-		return false;
-	*total = strtoull(p + 7, NULL, 10);
-	return true;
-}
-
 static void pressure_init(struct pressure *pr)
 {
 	const char *path = getenv("TCPCONFORM_CPU_PRESSURE");
 
 	memset(pr, 0, sizeof(*pr));
 	pr->path = path && *path ? path : "/proc/pressure/cpu";
-	if (!read_stall(pr->path, &pr->total))
+	if (!tc_psi_some_total(pr->path, &pr->total))
 		pr->path = NULL;
 	pr->share = -1;
 	clock_gettime(CLOCK_MONOTONIC, &pr->t);
@@ -1355,7 +1328,7 @@ static double pressure_share(struct pressure *pr)
 	unsigned long long total;
 	double dt = since(&pr->t);
 
-	if (!pr->path || dt * 1000 < HEADROOM_WINDOW_MS || !read_stall(pr->path, &total))
+	if (!pr->path || dt * 1000 < HEADROOM_WINDOW_MS || !tc_psi_some_total(pr->path, &total))
 		return pr->share;
 	pr->share = total > pr->total ? (double)(total - pr->total) / 1e6 / dt : 0;
 	pr->total = total;

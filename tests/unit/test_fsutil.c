@@ -177,6 +177,28 @@ static void test_fsutil__subdir_open_makes_each_component(void)
 		close(d);
 }
 
+/* PSI's "some" total from its first line only; anything else is not PSI. */
+static void test_fsutil__psi_some_total(void)
+{
+	unsigned long long t = 7;
+	char buf[8];
+
+	put("psi", "some avg10=1.00 avg60=0.50 avg300=0.10 total=123456\n"
+		   "full avg10=0.00 avg60=0.00 avg300=0.00 total=999\n");
+	CHECK(tc_psi_some_total(at("psi"), &t));
+	CHECK_INT(t, 123456);
+	put("full-only", "full avg10=0.00 avg60=0.00 avg300=0.00 total=999\n");
+	CHECK(!tc_psi_some_total(at("full-only"), &t));
+	put("no-total", "some avg10=1.00\nfull avg10=0.00 total=5\n");
+	CHECK(!tc_psi_some_total(at("no-total"), &t));
+	CHECK(!tc_psi_some_total(at("missing"), &t));
+	CHECK_INT(t, 123456);
+	/* The head of a file: size - 1 bytes and a NUL. */
+	CHECK_INT(tc_read_head(at("psi"), buf, sizeof(buf)), 7);
+	CHECK_STR(buf, "some av");
+	CHECK_INT(tc_read_head(at("missing"), buf, sizeof(buf)), -1);
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -185,6 +207,7 @@ int main(void)
 		TAP_TEST(test_fsutil__outfile_writes_through_own_link_and_fifo),
 		TAP_TEST(test_fsutil__copy_tree_never_follows_below_dst),
 		TAP_TEST(test_fsutil__subdir_open_makes_each_component),
+		TAP_TEST(test_fsutil__psi_some_total),
 	};
 	int rc;
 
