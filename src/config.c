@@ -89,6 +89,9 @@ static const struct opt options[] = {
 	{ "non_fatal", OPT_SPECIAL, 0, 0, 0, 0,
 	  "packet: packet mismatches are warnings (syscall is accepted, no effect)" },
 	{ "verbose", OPT_FLAG, F(verbose), 0, 1, "print each injected and captured segment and each system call" },
+	{ "no_direct_commands", OPT_FLAG, F(no_direct_commands), 0, 1,
+	  "run every command with /bin/sh -c: never apply its sysctl settings, TCP metrics\n"
+	  "      flush and root qdisc directly (doc/user-guide.md, \"Commands\")" },
 	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
 	{ "realtime", OPT_INT, F(realtime), 0, 99,
 	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"

@@ -31,6 +31,7 @@
 #include "phase.h"
 #include "proc.h"
 #include "result.h"
+#include "shcmd.h"
 #include "sniff.h"
 #include "strbuf.h"
 #include "syscalls.h"
@@ -428,22 +429,68 @@ static void trace_call(struct engine *e, const struct tc_event *ev, int64_t t,
 
 /* ---- shell commands ------------------------------------------------- */
 
-/* Run cmd with /bin/sh as our direct child (so $PPID is the tester). */
-static int run_command(const char *cmd, int *status)
+/*
+ * Under -v, how a command ran: applied directly (shcmd.h), in part or in
+ * whole, or by /bin/sh, and why not directly.  Before the script's clock
+ * starts (--init_command) the time is 0.
+ */
+static void trace_command(struct engine *e, const struct tc_event *ev,
+			  const struct tc_sh_result *res, const char *why)
 {
-	/* Gone with the run; dash execs a simple command in place, so
-	 * `sleep 100` goes too. */
-	pid_t pid = tc_proc_fork(&(struct tc_proc_opts){
-		.flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_ORDINARY,
-		.fd_in = -1, .fd_out = -1, .fd_err = -1 });
+	double t = e->start_ns ? rel_s(e, now_ns()) : 0.0;
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
+	if (!e->cfg->verbose)
+		return;
+	if (!res->direct && !res->by_tool) {
+		fprintf(stderr, "%.6f line %d: command run by /bin/sh: %s\n", t, ev->line, why);
+		return;
 	}
-	return tc_proc_wait(pid, status);
+	fprintf(stderr, "%.6f line %d: command applied directly: %d step%s", t, ev->line,
+		res->direct + res->by_tool, res->direct + res->by_tool == 1 ? "" : "s");
+	if (res->by_tool)
+		fprintf(stderr, " (%d by the tool itself, as the direct step failed)",
+			res->by_tool);
+	if (res->by_shell)
+		fprintf(stderr, "; the rest by /bin/sh: %s", why);
+	fputc('\n', stderr);
+}
+
+/*
+ * Run cmd as the shell would: applied directly where shcmd.c recognizes
+ * it, else with /bin/sh as our direct child (so $PPID is the tester).
+ * Children are gone with the run; dash execs a simple command in place, so
+ * `sleep 100` goes too.  Returns 0 with *status, or -1 with errno.
+ */
+static int run_command(struct engine *e, const struct tc_event *ev, const char *cmd,
+		       int *status)
+{
+	const unsigned flags = TC_PROC_DIE_WITH_PARENT | TC_PROC_ORDINARY;
+	struct tc_sh_result res = { 0 };
+	struct tc_sh_plan plan;
+	char why[sizeof(plan.why)];
+	int rc;
+
+	if (e->cfg->no_direct_commands) {
+		rc = tc_sh_run_shell(cmd, flags, status);
+		trace_command(e, ev, &res, "--no_direct_commands");
+		return rc;
+	}
+	tc_sh_parse(cmd, &plan);
+	snprintf(why, sizeof(why), "%s", plan.why);
+	if ((plan.n == 0 && plan.rest < strlen(cmd)) ||
+	    !tc_sh_env_ok(&plan, why, sizeof(why))) {
+		tc_sh_plan_release(&plan);
+		rc = tc_sh_run_shell(cmd, flags, status);
+		trace_command(e, ev, &res, why);
+		return rc;
+	}
+	rc = tc_sh_apply(&plan, cmd, flags, &res);
+	tc_sh_plan_release(&plan);
+	if (rc == 0) {
+		*status = res.status;
+		trace_command(e, ev, &res, why);
+	}
+	return rc;
 }
 
 static int command_event(struct engine *e, const struct tc_event *ev,
@@ -451,8 +498,8 @@ static int command_event(struct engine *e, const struct tc_event *ev,
 {
 	int status;
 
-	if (run_command(cmd, &status) < 0)
-		return fail_at(e, err, ev, TC_ERR_ENV, "cannot run /bin/sh: %s",
+	if (run_command(e, ev, cmd, &status) < 0)
+		return fail_at(e, err, ev, TC_ERR_ENV, "cannot run the command: %s",
 			       strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;

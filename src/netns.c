@@ -43,9 +43,12 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/ethtool.h>
+#include <linux/genetlink.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
+#include <linux/tcp_metrics.h>
 #include <linux/veth.h>
 
 #include "error.h"
@@ -72,14 +75,14 @@ struct nl {
 	char buf[NL_BUF_SIZE];
 };
 
-static int nl_open(struct nl *nl, struct tc_error *err)
+static int nl_open_bus(struct nl *nl, int bus, struct tc_error *err)
 {
 	int one = 1;
 
-	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	nl->sock = mnl_socket_open(bus);
 	if (!nl->sock)
 		return tc_error_set(err, TC_ERR_ENV,
-				    "cannot open an rtnetlink socket: %s",
+				    "cannot open a netlink socket: %s",
 				    strerror(errno));
 	/* Both are best effort: without them errors lose only their text. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -90,11 +93,16 @@ static int nl_open(struct nl *nl, struct tc_error *err)
 		mnl_socket_close(nl->sock);
 		nl->sock = NULL;
 		return tc_error_set(err, TC_ERR_ENV,
-				    "cannot bind an rtnetlink socket: %s",
+				    "cannot bind a netlink socket: %s",
 				    strerror(e));
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	return 0;
+}
+
+static int nl_open(struct nl *nl, struct tc_error *err)
+{
+	return nl_open_bus(nl, NETLINK_ROUTE, err);
 }
 
 static void nl_close(struct nl *nl)
@@ -903,4 +911,85 @@ void tc_netns_close(struct tc_netns *ns)
 	close(ns->wire_fd);
 	close(ns->test_fd);
 	free(ns);
+}
+
+/* ---- what a script's commands do (shcmd.c) -------------------------- */
+
+int tc_netns_qdisc_root(const char *dev, const char *kind, bool replace,
+			const void *opts, size_t opts_len, bool has_opts,
+			struct tc_error *err)
+{
+	struct nl *nl = xcalloc(1, sizeof(*nl));
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+	struct link_info li;
+	char what[80];
+	int rc = -1;
+
+	if (nl_open(nl, err) < 0)
+		goto out;
+	/* By name as tc finds it; link_get also wants the MAC, which a
+	 * device without one lacks: the index alone is enough here. */
+	if (link_get(nl, dev, &li, err) < 0 && li.index <= 0)
+		goto out;
+	tc_error_clear(err);
+	/* tc's own request: RTM_NEWQDISC, create and exclusive for add,
+	 * create and replace for replace, root parent, handle 0. */
+	nlh = nl_msg(nl, RTM_NEWQDISC, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = li.index;
+	tcm->tcm_handle = 0;
+	tcm->tcm_parent = TC_H_ROOT;
+	mnl_attr_put_strz(nlh, TCA_KIND, kind);
+	if (has_opts)
+		mnl_attr_put(nlh, TCA_OPTIONS, opts_len, opts);
+	snprintf(what, sizeof(what), "cannot set the root qdisc of '%s'", dev);
+	rc = nl_talk(nl, nlh, NULL, NULL, what, err);
+out:
+	nl_close(nl);
+	free(nl);
+	return rc;
+}
+
+static void genl_family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_get_payload_len(attr) >= 2)
+			*(int *)data = mnl_attr_get_u16(attr);
+}
+
+int tc_netns_tcp_metrics_flush(struct tc_error *err)
+{
+	struct nl *nl = xcalloc(1, sizeof(*nl));
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int family = -1, rc = -1;
+
+	if (nl_open_bus(nl, NETLINK_GENERIC, err) < 0)
+		goto out;
+	nlh = nl_msg(nl, GENL_ID_CTRL, 0);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TCP_METRICS_GENL_NAME);
+	if (nl_talk(nl, nlh, genl_family_cb, &family, "cannot find tcp_metrics", err) < 0)
+		goto out;
+	if (family < 0) {
+		tc_error_set(err, TC_ERR_ENV, "cannot find tcp_metrics: no family id");
+		goto out;
+	}
+	/* ip's flush of all: the delete command with no address. */
+	nlh = nl_msg(nl, (uint16_t)family, 0);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = TCP_METRICS_CMD_DEL;
+	g->version = TCP_METRICS_GENL_VERSION;
+	rc = nl_talk(nl, nlh, NULL, NULL, "cannot flush tcp_metrics", err);
+out:
+	nl_close(nl);
+	free(nl);
+	return rc;
 }

@@ -89,6 +89,19 @@ int tc_netns_sysctl_read(struct tc_netns *ns, const char *key, char *buf,
 int tc_netns_sysctl(struct tc_netns *ns, const char *key, const char *value,
 		    struct tc_error *err);
 
+/*
+ * In the calling thread's network namespace: set DEV's root qdisc to KIND
+ * (RTM_NEWQDISC as tc sends it: exclusive create, or create-or-replace;
+ * TCA_OPTIONS only when has_opts), or flush all TCP metrics (generic
+ * netlink, TCP_METRICS_CMD_DEL with no address, as `ip tcp_metrics flush
+ * all`).  Return 0, or -1 with err (the kernel's own text) and nothing
+ * changed.
+ */
+int tc_netns_qdisc_root(const char *dev, const char *kind, bool replace,
+			const void *opts, size_t opts_len, bool has_opts,
+			struct tc_error *err);
+int tc_netns_tcp_metrics_flush(struct tc_error *err);
+
 /* Return the calling thread to the namespace it was in before
  * tc_netns_open() (call it from that thread), close our descriptors for
  * the namespaces (they die with their last user: sockets opened in them,
