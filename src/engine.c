@@ -445,11 +445,11 @@ static void trace_command(struct engine *e, const struct tc_event *ev,
 		fprintf(stderr, "%.6f line %d: command run by /bin/sh: %s\n", t, ev->line, why);
 		return;
 	}
-	fprintf(stderr, "%.6f line %d: command applied directly: %d step%s", t, ev->line,
-		res->direct + res->by_tool, res->direct + res->by_tool == 1 ? "" : "s");
+	fprintf(stderr, "%.6f line %d: command without /bin/sh: %d of %d step%s applied directly",
+		t, ev->line, res->direct, res->direct + res->by_tool,
+		res->direct + res->by_tool == 1 ? "" : "s");
 	if (res->by_tool)
-		fprintf(stderr, " (%d by the tool itself, as the direct step failed)",
-			res->by_tool);
+		fprintf(stderr, ", %d run by its own tool as the direct step failed", res->by_tool);
 	if (res->by_shell)
 		fprintf(stderr, "; the rest by /bin/sh: %s", why);
 	fputc('\n', stderr);
