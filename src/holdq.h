@@ -4,12 +4,12 @@
  * order.
  *
  * Frames come in two streams, each in time order: the injected ones,
- * stamped when their write began, and the captured ones, stamped by the
- * kernel, read from the ring whenever the engine next looks.  The veth
- * hands our frame to the kernel inside send(), so the kernel's answer can
- * be stamped before our own write's stamp is taken, and a captured frame
- * may be read after an injected one it came before (the kernel sent it,
- * nobody read it yet).  So an injected frame waits here until a captured
+ * stamped when their write began (the veth hands our frame to the kernel
+ * inside send(), so the kernel's answer can be stamped before send()
+ * returns), and the captured ones, stamped by the kernel, read from the
+ * ring whenever the engine next looks.  A captured frame may be read
+ * after an injected one it came before (the kernel sent it, nobody read
+ * it yet).  So an injected frame waits here until a captured
  * frame stamped at or after it goes out, or the queue is flushed; a
  * captured frame goes out at once, after the held frames stamped at or
  * before it.
