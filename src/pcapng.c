@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "holdq.h"
 #include "xalloc.h"
 
 #define SNAPLEN 262144
@@ -22,20 +23,15 @@
 #define IF_TSRESOL 9
 #define LINKTYPE_ETHERNET 1
 
-/* An injected frame waiting for a captured one stamped at or after it. */
+/* Injected frames wait in a hold queue (holdq.h) for the file's time order. */
 #define HELD_MAX 64
-struct held {
-	int64_t ts_ns;
-	uint8_t *frame;
-	size_t len;
-	char *comment;
-};
 
 struct tc_pcapng {
 	FILE *f;
-	struct held held[HELD_MAX];
-	int n_held;
+	struct tc_holdq *q;
 };
+
+static tc_holdq_write_fn write_epb;
 
 static size_t pad4(size_t n)
 {
@@ -110,12 +106,14 @@ int tc_pcapng_open(int fd, struct tc_pcapng **out, struct tc_error *err)
 	write_headers(f);
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->f = f;
+	(*out)->q = tc_holdq_new(HELD_MAX, write_epb, *out);
 	return 0;
 }
 
-static void write_epb(struct tc_pcapng *pn, const uint8_t *frame, size_t len,
+static void write_epb(void *ctx, const uint8_t *frame, size_t len,
 		      int64_t ts_ns, const char *comment)
 {
+	struct tc_pcapng *pn = ctx;
 	size_t clen = comment ? strlen(comment) : 0;
 	size_t opts, total;
 	uint64_t ts = (uint64_t)ts_ns;
@@ -141,48 +139,19 @@ static void write_epb(struct tc_pcapng *pn, const uint8_t *frame, size_t len,
 	put32(pn->f, (uint32_t)total);
 }
 
-/* Write the held frames stamped at or before ts_ns (all: INT64_MAX). */
-static void write_held(struct tc_pcapng *pn, int64_t ts_ns)
-{
-	int i;
-
-	for (i = 0; i < pn->n_held && pn->held[i].ts_ns <= ts_ns; i++) {
-		write_epb(pn, pn->held[i].frame, pn->held[i].len, pn->held[i].ts_ns,
-			  pn->held[i].comment);
-		free(pn->held[i].frame);
-		free(pn->held[i].comment);
-	}
-	memmove(pn->held, pn->held + i, (size_t)(pn->n_held - i) * sizeof(pn->held[0]));
-	pn->n_held -= i;
-}
-
 void tc_pcapng_add(struct tc_pcapng *pn, const uint8_t *frame, size_t len,
 		   int64_t ts_ns, bool injected, const char *comment)
 {
-	struct held *h;
-
-	if (!pn)
-		return;
-	if (!injected) {
-		write_held(pn, ts_ns);
-		write_epb(pn, frame, len, ts_ns, comment);
-		return;
-	}
-	if (pn->n_held == HELD_MAX)	/* no answer for long: let the oldest go */
-		write_held(pn, pn->held[0].ts_ns);
-	h = &pn->held[pn->n_held++];
-	h->ts_ns = ts_ns;
-	h->len = len;
-	h->frame = xmalloc(len ? len : 1);
-	memcpy(h->frame, frame, len);
-	h->comment = xstrdup(comment ? comment : "");
+	if (pn)
+		tc_holdq_add(pn->q, frame, len, ts_ns, injected, comment);
 }
 
 void tc_pcapng_close(struct tc_pcapng *pn)
 {
 	if (!pn)
 		return;
-	write_held(pn, INT64_MAX);
+	tc_holdq_flush(pn->q);
+	tc_holdq_free(pn->q);
 	fclose(pn->f);
 	free(pn);
 }

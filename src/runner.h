@@ -17,6 +17,9 @@
  * TC_ADMIT_IDLE_CPUS CPUs were idle (/proc/stat) or tasks waited for a
  * CPU less than TC_ADMIT_PRESSURE of the time (/proc/pressure/cpu), so
  * that fewer than --jobs run at once on a machine that is already busy.
+ * Those readings change once a window, so the gap is also what keeps one
+ * reading of "idle" from admitting a burst: smaller gaps made more runs
+ * late (bench/README.md, fourth round).
  *
  * Each run is one forked child: it moves itself into fresh namespaces
  * (tc_engine_run), in a process group of its own, so a timeout or an

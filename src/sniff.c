@@ -24,6 +24,7 @@
 #include <pcap/pcap.h>
 
 #include "error.h"
+#include "holdq.h"
 #include "xalloc.h"
 
 /* Big enough for a 64 KiB TSO frame (the kernel side's largest, an IPv6
@@ -192,29 +193,16 @@ void tc_sniff_close(struct tc_sniff *sn)
 
 /* ---- the pcap writer -------------------------------------------------- */
 
-/*
- * Frames come in two streams, each in time order: the injected ones,
- * stamped when their write began, and the captured ones, stamped by the
- * kernel, read from the ring whenever the engine next looks.  A captured
- * frame may be read after an injected one it came before (the kernel sent
- * it, nobody read it yet), so an injected frame waits here until a
- * captured frame stamped at or after it is written, or the file closes:
- * the file stays in time order.
- */
+/* Injected frames wait in a hold queue (holdq.h) for the file's time order. */
 #define HELD_MAX 256
-
-struct held {
-	int64_t ts_ns;
-	size_t len;
-	uint8_t *frame;
-};
 
 struct tc_pcap_out {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
-	struct held held[HELD_MAX];	/* injected frames not yet written */
-	int n_held;
+	struct tc_holdq *q;
 };
+
+static tc_holdq_write_fn write_frame;
 
 int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
 {
@@ -248,14 +236,18 @@ int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err)
 		tc_pcap_out_close(po);
 		return -1;
 	}
+	po->q = tc_holdq_new(HELD_MAX, write_frame, po);
 	*out = po;
 	return 0;
 }
 
-static void write_frame(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
-			int64_t ts_ns)
+static void write_frame(void *ctx, const uint8_t *frame, size_t len,
+			int64_t ts_ns, const char *comment)
 {
+	struct tc_pcap_out *po = ctx;
 	struct pcap_pkthdr h;
+
+	(void)comment;	/* pcap has no place for one */
 
 	h.ts.tv_sec = ts_ns / 1000000000;
 	h.ts.tv_usec = ts_ns % 1000000000;	/* nanoseconds: the file is nano-precision */
@@ -263,37 +255,10 @@ static void write_frame(struct tc_pcap_out *po, const uint8_t *frame, size_t len
 	pcap_dump((u_char *)po->dump, &h, frame);
 }
 
-/* Write the held frames stamped at or before ts_ns (all: INT64_MAX). */
-static void write_held(struct tc_pcap_out *po, int64_t ts_ns)
-{
-	int i;
-
-	for (i = 0; i < po->n_held && po->held[i].ts_ns <= ts_ns; i++) {
-		write_frame(po, po->held[i].frame, po->held[i].len,
-			    po->held[i].ts_ns);
-		free(po->held[i].frame);
-	}
-	memmove(po->held, po->held + i, (size_t)(po->n_held - i) * sizeof(po->held[0]));
-	po->n_held -= i;
-}
-
 void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
 		     int64_t ts_ns, bool injected)
 {
-	struct held *h;
-
-	if (!injected) {
-		write_held(po, ts_ns);
-		write_frame(po, frame, len, ts_ns);
-		return;
-	}
-	if (po->n_held == HELD_MAX)	/* no answer for long: let the oldest go */
-		write_held(po, po->held[0].ts_ns);
-	h = &po->held[po->n_held++];
-	h->ts_ns = ts_ns;
-	h->len = len;
-	h->frame = xmalloc(len ? len : 1);
-	memcpy(h->frame, frame, len);
+	tc_holdq_add(po->q, frame, len, ts_ns, injected, NULL);
 }
 
 void tc_pcap_out_close(struct tc_pcap_out *po)
@@ -301,11 +266,10 @@ void tc_pcap_out_close(struct tc_pcap_out *po)
 	if (!po)
 		return;
 	if (po->dump) {
-		write_held(po, INT64_MAX);
+		tc_holdq_flush(po->q);
 		pcap_dump_close(po->dump);
 	}
-	for (int i = 0; i < po->n_held; i++)
-		free(po->held[i].frame);
+	tc_holdq_free(po->q);
 	if (po->dead)
 		pcap_close(po->dead);
 	free(po);

@@ -46,7 +46,7 @@ int tc_pcap_out_open(int fd, struct tc_pcap_out **out, struct tc_error *err);
  * Append one frame, stamped ts_ns (CLOCK_REALTIME): injected (ours, stamped
  * when its write began) or captured.  Each kind must come in time order;
  * the file is kept in time order across the two (an injected frame is held
- * until a captured one stamped at or after it, or the close).
+ * until a captured one stamped at or after it, or the close: holdq.h).
  */
 void tc_pcap_out_add(struct tc_pcap_out *po, const uint8_t *frame, size_t len,
 		     int64_t ts_ns, bool injected);
