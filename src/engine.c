@@ -1874,7 +1874,7 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		 * deltas.  Each run gets its own, removed at the end. */
 		snprintf(nstat_file, sizeof(nstat_file), "%s/tcpconform-nstat.%s",
 			 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-			 /* in the runner's PID namespace every run is PID 2 */
+			 /* unique even where the script is PID 2 */
 			 getenv("TCPCONFORM_RUN_ID") && *getenv("TCPCONFORM_RUN_ID") ?
 			 getenv("TCPCONFORM_RUN_ID") : pid);
 		setenv("NSTAT_HISTORY", nstat_file, 1);

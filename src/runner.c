@@ -643,27 +643,6 @@ static void start_guard(void)
 	_exit(0);
 }
 
-/*
- * Put the rest of this run in a PID namespace of its own, with a private
- * mount namespace and its own /proc.  Returns in the process that goes on
- * to run the script (PID 2 there); the processes above it only wait and
- * pass its exit status up, and never return.
- *
- * PID 1 of the namespace is a small reaper: when it ends, the kernel kills
- * every process left in the namespace, so nothing a script starts (a
- * backtick `setsid cmd &` included) outlives the run, whatever its process
- * group.  The script runs as PID 2, not 1, so that its commands can signal
- * it ($PPID) as they could before: the kernel shields a namespace's init
- * from its own processes.  /proc is mounted anew so that it shows this
- * namespace's PIDs (the engine reads its threads' states there), inside a
- * mount namespace whose mounts do not propagate back to the host.
- *
- * Where namespaces cannot be made or /proc not mounted (no privilege),
- * nothing has run yet and the run goes on as before, in the runner's
- * namespaces; returns false then.
- */
-#define NO_PID_NAMESPACE 125	/* the namespace's init could not set up */
-
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -796,19 +775,42 @@ static _Noreturn void pid1_reap(pid_t eng, int prio_fd, int priority)
 }
 
 /*
+ * In a fresh PID namespace the script's process would be PID 2 in every
+ * run, and scripts name files after it: google's corpus has set_sysctls.py
+ * write /tmp/sysctl_restore_$PACKETDRILL_PID.sh and run it later as
+ * /tmp/sysctl_restore_${PPID}.sh.  Runs side by side would share (and
+ * race on) one such file where serial runs never do.  So PID 1 asks for
+ * the next PID to be id, the host PID of the process that made this
+ * namespace, which lives as long as the run and so is no other run's at
+ * the same time.  Where ns_last_pid cannot be written (a kernel without
+ * checkpoint/restore) the script's process stays PID 2.
+ */
+static void engine_pid_unique(const char *id)
+{
+	char last[32];
+	long pid = strtol(id, NULL, 10);
+
+	if (pid > 2) {
+		snprintf(last, sizeof(last), "%ld", pid - 1);
+		write_file("/proc/sys/kernel/ns_last_pid", last);
+	}
+}
+
+/*
  * Put the rest of this run in a PID namespace of its own, with a private
  * mount namespace and its own /proc, and then in a user namespace of its
  * own (enter_user_namespace) unless user_ns is false (a --kernel guest,
  * where the VM is the sandbox).  Returns in the process that goes on to run
- * the script (PID 2 there); the processes above it only wait and pass its
- * exit status up, and never return.
+ * the script (PID 2 of the namespace, or the run's own PID there:
+ * engine_pid_unique); the processes above it only wait and pass its exit
+ * status up, and never return.
  *
  * PID 1 of the namespace is a small reaper: when it ends, the kernel kills
  * every process left in the namespace, so nothing a script starts (a
  * backtick `setsid cmd &` included) outlives the run, whatever its process
- * group.  The script runs as PID 2, not 1, so that its commands can signal
- * it ($PPID) as they could before: the kernel shields a namespace's init
- * from its own processes.  /proc is mounted anew so that it shows this
+ * group.  The script does not run as PID 1, so that its commands can
+ * signal it ($PPID) as they could before: the kernel shields a namespace's
+ * init from its own processes.  /proc is mounted anew so that it shows this
  * namespace's PIDs (the engine reads its threads' states there), inside a
  * mount namespace whose mounts do not propagate back to the host.  The
  * reaper stays in the runner's user namespace; a script's commands have no
@@ -827,8 +829,8 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	int status = 0, sv[2] = { -1, -1 };
 	char id[32];
 
-	/* A name unique on the machine, for the run's own files (nstat's
-	 * history): inside, every run is PID 2. */
+	/* A name unique on the machine while the run lives, for the run's
+	 * own files (nstat's history) and its script's PID inside. */
 	snprintf(id, sizeof(id), "%d", (int)getpid());
 	setenv("TCPCONFORM_RUN_ID", id, 1);
 	/* clone() as fork(): only the child is in the new namespaces, so
@@ -855,6 +857,7 @@ static bool enter_pid_namespace(struct tc_config *cfg, bool user_ns)
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		_exit(NO_PID_NAMESPACE);
 	tc_phase("mounted");
+	engine_pid_unique(id);
 	if (cfg->realtime > 0 &&
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		sv[0] = sv[1] = -1;
