@@ -18,6 +18,11 @@
  * CPU less than TC_ADMIT_PRESSURE of the time (/proc/pressure/cpu), so
  * that fewer than --jobs run at once on a machine that is already busy.
  *
+ * While runs execute, the next cases' runs are prepared ahead (at most
+ * min(jobs, 2)): forked early, each makes its fresh environment and
+ * waits before its first event until admission lets it go (runner.c,
+ * prepare_ahead).  A case's start is that go.
+ *
  * Each run is one forked child: it moves itself into fresh namespaces
  * (tc_engine_run), in a process group of its own, so a timeout or an
  * interrupt kills the run and every command it started with one
