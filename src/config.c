@@ -115,6 +115,7 @@ void tc_config_init(struct tc_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->pcap_fd = -1;
 	cfg->priority_fd = -1;
+	cfg->go_fd = -1;
 	cfg->tolerance_usecs = 4000;
 	cfg->tolerance_percent = 12.5;
 	cfg->strict_wait_usecs = 200000;

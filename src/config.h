@@ -108,6 +108,10 @@ struct tc_config {
 	/* Where the engine, in a user namespace of its own, asks for its
 	 * SCHED_FIFO priority (the run's reaper, outside it answers), or -1. */
 	int priority_fd;
+	/* A run prepared ahead by the suite runner waits here, its
+	 * environment made, for one byte before its first event (EOF: the
+	 * runner is gone or has cancelled it); -1 to start at once. */
+	int go_fd;
 
 	struct tc_define defines[TC_MAX_DEFINES];
 	int n_defines;

@@ -1826,6 +1826,31 @@ static int finish_run(struct engine *e, struct tc_error *err)
 	return 0;
 }
 
+/*
+ * A run the suite runner prepared ahead: everything before the first event
+ * is made (namespaces, wire, sysctls, the syscall thread); wait here for
+ * the runner's go, one byte on fd.  EOF (or an error) means the runner is
+ * gone or no longer wants this run: nothing of the script has run and
+ * nothing is to be said, so leave at once; the namespaces go with the
+ * process.
+ */
+static void wait_for_go(int fd)
+{
+	char c;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	tc_phase("prepared");
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(TC_EXIT_ENV);
+	close(fd);
+	tc_phase("go");
+}
+
 int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 		  struct tc_error *err)
 {
@@ -1879,6 +1904,8 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 			 getenv("TCPCONFORM_RUN_ID") : pid);
 		setenv("NSTAT_HISTORY", nstat_file, 1);
 	}
+
+	wait_for_go(cfg->go_fd);
 
 	if (script->init_command) {
 		struct tc_event init = { .line = script->init_line };

@@ -17,6 +17,10 @@
  * its return.  Without the variable these cost one branch.  The lines are
  * for bench/run; nothing else reads them and they may change with it.
  *
+ * A run the suite runner prepared ahead records "prepared" when its
+ * environment is made and it waits for its go, and "go" when it gets it
+ * (then "start" after the jiffy edge, as any run).
+ *
  * Each call is one write() on a descriptor opened O_APPEND at the first
  * call (inherited across fork, closed on exec), so processes of a run, and
  * runs side by side, do not tear each other's lines.

@@ -421,6 +421,10 @@ struct slot {
 	 * name ("" for none); its descriptor only until the fork. */
 	struct strbuf pcap_tmp;
 	int pcap_fd;
+	/* A run prepared ahead (in the pool): the runner's end of the socket
+	 * whose one byte lets it go; -1 once gone, and for a run started at
+	 * once. */
+	int go_fd;
 };
 
 /*
@@ -463,6 +467,12 @@ struct run {
 	struct pressure psi;	/* and its tasks' wait for one */
 	pid_t parent;		/* this process, as the children see it */
 	int *col_fd;		/* --pcap-dir: each column's directory, or NULL */
+	/* Runs prepared ahead: forked, their environment made, each waiting
+	 * for its go (see prepare_ahead). */
+	struct slot *pool;
+	int n_pool;
+	bool *no_prep;		/* per case: settled without a run at its start */
+	struct timespec last_fork;
 };
 
 static double since(const struct timespec *a)
@@ -914,6 +924,11 @@ static void child(struct run *r, const struct tc_case *c, const struct tc_config
 	 * with the last process in them. */
 	tc_proc_die_with_parent(r->parent, TC_EXIT_ENV);
 	tc_phase("forked");
+	/* Other prepared runs' go: only the runner may hold it, so that
+	 * they see EOF when it is gone. */
+	for (int i = 0; i < r->o->jobs + r->n_pool; i++)
+		if (r->slots[i].go_fd >= 0)
+			close(r->slots[i].go_fd);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	fd = open("/dev/null", O_RDONLY);
@@ -1063,6 +1078,78 @@ static void config_fail(struct run *r, struct tc_case *c, const struct tc_error 
 	finish(r, c, TC_OUT_ERROR, tc_error_exit_code(err), first);
 }
 
+/*
+ * Fork the run of case ci in slot sl with configuration cfg (released
+ * here), its capture's temporary already open (pcap_open).  With go (a
+ * socket pair), the run is prepared ahead: it makes its environment and waits
+ * for one byte on go[0] before its first event; sl keeps go[1].  Returns
+ * 0, or -1 with err when no child can be made (the capture closed).
+ */
+static int spawn(struct run *r, struct slot *sl, int ci, struct tc_config *cfg,
+		 const int *go, struct tc_error *err)
+{
+	int outp[2], resp[2], e;
+	pid_t pid;
+
+	cfg->pcap_fd = sl->pcap_fd;
+	cfg->go_fd = go ? go[0] : -1;
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (pipe2(resp, O_CLOEXEC) < 0) {
+		e = errno;
+		close(outp[0]);
+		close(outp[1]);
+		goto fail;
+	}
+	fflush(NULL);
+	pid = tc_proc_fork(NULL);
+	if (pid < 0) {
+		e = errno;
+		close(outp[0]);
+		close(outp[1]);
+		close(resp[0]);
+		close(resp[1]);
+		tc_config_release(cfg);
+		pcap_close(r, sl, &r->s->cases[ci], false);
+		return tc_error_set(err, TC_ERR_ENV, "cannot fork: %s", strerror(e));
+	}
+	if (pid == 0) {
+		close(outp[0]);
+		close(resp[0]);
+		if (go)
+			close(go[1]);
+		child(r, &r->s->cases[ci], cfg, outp[1], resp[1]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &r->last_fork);
+	tc_config_release(cfg);
+	if (sl->pcap_fd >= 0) {
+		close(sl->pcap_fd);	/* the child's now; no later child's */
+		sl->pcap_fd = -1;
+	}
+	setpgid(pid, pid);	/* also here, so kill(-pid) works at once */
+	close(outp[1]);
+	close(resp[1]);
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	fcntl(resp[0], F_SETFL, O_NONBLOCK);
+	if (go) {
+		close(go[0]);
+		sl->go_fd = go[1];
+	}
+	sl->ci = ci;
+	sl->pid = pid;
+	sl->out_fd = outp[0];
+	sl->res_fd = resp[0];
+	strbuf_reset(&sl->res);
+	clock_gettime(CLOCK_MONOTONIC, &sl->start);
+	return 0;
+fail:
+	tc_config_release(cfg);
+	pcap_close(r, sl, &r->s->cases[ci], false);
+	return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
+}
+
 /* Start case ci in slot sl, or settle it without a run.  Returns 0, or -1
  * with err when no child can be made. */
 static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
@@ -1071,8 +1158,6 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 	struct tc_prep *p = prep_of(r->s, c);
 	struct tc_config cfg;
 	struct tc_error cerr;
-	int outp[2], resp[2], e;
-	pid_t pid;
 
 	if (p->state == PREP_TODO)
 		prep_script(r->s, c, r->o);
@@ -1112,57 +1197,173 @@ static int start(struct run *r, struct slot *sl, int ci, struct tc_error *err)
 		config_fail(r, c, &cerr);
 		return 0;
 	}
-	cfg.pcap_fd = sl->pcap_fd;
-	if (pipe2(outp, O_CLOEXEC) < 0) {
-		e = errno;
-		tc_config_release(&cfg);
-		pcap_close(r, sl, c, false);
-		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
-	}
-	if (pipe2(resp, O_CLOEXEC) < 0) {
-		e = errno;
-		close(outp[0]);
-		close(outp[1]);
-		tc_config_release(&cfg);
-		pcap_close(r, sl, c, false);
-		return tc_error_set(err, TC_ERR_ENV, "cannot make a pipe: %s", strerror(e));
-	}
 	if (r->o->on_start)
 		r->o->on_start(r->o->arg, r->s, c);
-	fflush(NULL);
-	pid = tc_proc_fork(NULL);
-	if (pid < 0) {
-		e = errno;
-		close(outp[0]);
-		close(outp[1]);
-		close(resp[0]);
-		close(resp[1]);
-		tc_config_release(&cfg);
-		pcap_close(r, sl, c, false);
-		return tc_error_set(err, TC_ERR_ENV, "cannot fork: %s", strerror(e));
-	}
-	if (pid == 0) {
-		close(outp[0]);
-		close(resp[0]);
-		child(r, c, &cfg, outp[1], resp[1]);
-	}
-	tc_config_release(&cfg);
-	if (sl->pcap_fd >= 0) {
-		close(sl->pcap_fd);	/* the child's now; no later child's */
-		sl->pcap_fd = -1;
-	}
-	setpgid(pid, pid);	/* also here, so kill(-pid) works at once */
-	close(outp[1]);
-	close(resp[1]);
-	fcntl(outp[0], F_SETFL, O_NONBLOCK);
-	fcntl(resp[0], F_SETFL, O_NONBLOCK);
-	sl->ci = ci;
-	sl->pid = pid;
-	sl->out_fd = outp[0];
-	sl->res_fd = resp[0];
-	strbuf_reset(&sl->res);
+	return spawn(r, sl, ci, &cfg, NULL, err);
+}
+
+/* ---- runs prepared ahead -------------------------------------------- */
+
+/*
+ * Making a run's environment (the fork, the PID, user and network
+ * namespaces, the veth pair, the capture, the sysctls) takes about 10 ms
+ * before its first event.  While earlier runs execute, the runner forks
+ * the next cases' runs early: each makes a fresh environment of its own,
+ * as any run does, and waits before its first event (wait_for_go in the
+ * engine) until the runner lets it go, which admission decides as it
+ * decides a start.  A prepared run is a new run that merely started
+ * early: nothing is shared with or kept from another.  To the case
+ * nothing differs: its start (time, attempt, timeout, on_start) is the
+ * go.  At most n_pool wait at once, and one is prepared only while the
+ * machine has CPU headroom, so preparing cannot make a running run late;
+ * on a busy machine runs start as before.
+ */
+#define POOL_MAX 2
+
+static bool has_headroom(struct run *r);
+
+/* The pool entry holding a prepared run of case ci, or NULL. */
+static struct slot *prepared(struct run *r, int ci)
+{
+	for (int i = 0; i < r->n_pool; i++)
+		if (r->pool[i].ci == ci)
+			return &r->pool[i];
+	return NULL;
+}
+
+/* Let the prepared run in pe go, in free slot sl: from here on it is a
+ * run started now.  A run that failed while preparing has exited: it is
+ * reaped and told as any run that fails at its start. */
+static void go(struct run *r, struct slot *sl, struct slot *pe)
+{
+	struct tc_case *c = &r->s->cases[pe->ci];
+	struct slot t = *sl;
+	char b = 1;
+
+	*sl = *pe;	/* swapped: each keeps its own buffers */
+	*pe = t;
+	c->started = since(&r->t0);
+	c->attempts++;
+	if (r->o->on_start)
+		r->o->on_start(r->o->arg, r->s, c);
+	/* EPIPE when it is gone already: reaped next, as a run that ended. */
+	while (send(sl->go_fd, &b, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	close(sl->go_fd);
+	sl->go_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &sl->start);
-	return 0;
+}
+
+/* End the prepared run in pe, which never went: nothing of it is told. */
+static void cancel(struct run *r, struct slot *pe)
+{
+	struct tc_case *c = &r->s->cases[pe->ci];
+
+	close(pe->go_fd);	/* EOF: it leaves at once if it can */
+	pe->go_fd = -1;
+	kill(-pe->pid, SIGKILL);
+	tc_proc_wait(pe->pid, NULL);
+	if (pe->out_fd >= 0)
+		close(pe->out_fd);
+	if (pe->res_fd >= 0)
+		close(pe->res_fd);
+	pe->out_fd = pe->res_fd = -1;
+	pcap_close(r, pe, c, false);
+	if (!c->attempts) {	/* as a case never started */
+		free(c->pcap);
+		c->pcap = NULL;
+	}
+	pe->ci = -1;
+}
+
+static void cancel_all(struct run *r)
+{
+	for (int i = 0; i < r->n_pool; i++)
+		if (r->pool[i].ci >= 0)
+			cancel(r, &r->pool[i]);
+}
+
+/*
+ * Prepare case ci's run in pool entry pe, if it is one that runs (not
+ * one settled at its start without a run: that is for start() to tell).
+ * Whatever fails here is left for start() to meet and tell again.
+ */
+static void prepare(struct run *r, struct slot *pe, int ci)
+{
+	struct tc_case *c = &r->s->cases[ci];
+	struct tc_prep *p = prep_of(r->s, c);
+	struct tc_config cfg;
+	struct tc_error err;
+	int go_sock[2];
+
+	if (p->state == PREP_TODO)
+		prep_script(r->s, c, r->o);
+	tc_error_clear(&err);
+	if (p->state != PREP_OK) {
+		r->no_prep[ci] = true;
+		return;
+	}
+	if (r->o->variants) {
+		char *why = variant_skip(p->script->path, p->script,
+					 r->s->columns[c->column].ip_version);
+
+		if (why) {
+			free(why);
+			r->no_prep[ci] = true;
+			return;
+		}
+	}
+	if (case_config(r, c, &cfg, &err) < 0) {
+		r->no_prep[ci] = true;
+		return;
+	}
+	if (cfg.dry_run) {
+		r->no_prep[ci] = true;
+		tc_config_release(&cfg);
+		return;
+	}
+	if (pcap_open(r, pe, c, &err) < 0) {
+		r->no_prep[ci] = true;
+		tc_config_release(&cfg);
+		return;
+	}
+	/* A socket, not a pipe: sending to a run already gone raises no
+	 * SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go_sock) < 0) {
+		tc_config_release(&cfg);
+		pcap_close(r, pe, c, false);
+		return;
+	}
+	if (spawn(r, pe, ci, &cfg, go_sock, &err) < 0) {
+		close(go_sock[0]);
+		close(go_sock[1]);
+	}
+}
+
+/*
+ * Prepare the next cases in the queue, those to go next, while the pool
+ * has room, at most one per TC_RUN_START_GAP_MS (a run's setup takes a
+ * CPU for milliseconds, as a start does) and only while admission's
+ * headroom check would let a run start.
+ */
+static void prepare_ahead(struct run *r)
+{
+	struct slot *free_pe = NULL;
+
+	for (int i = 0; i < r->n_pool && !free_pe; i++)
+		if (r->pool[i].ci < 0)
+			free_pe = &r->pool[i];
+	if (!free_pe || since(&r->last_fork) * 1000 < TC_RUN_START_GAP_MS)
+		return;
+	for (int k = 0; k < r->n_pool && k < r->q_len; k++) {
+		int ci = r->queue[r->q_head + k];
+
+		if (r->no_prep[ci] || prepared(r, ci))
+			continue;
+		if (has_headroom(r))
+			prepare(r, free_pe, ci);
+		return;
+	}
 }
 
 /* Read what is there; close a pipe at EOF. */
@@ -1352,19 +1553,22 @@ static double pressure_share(struct pressure *pr)
  * starts.  On a machine already busy, fewer run at once than --jobs
  * allows, down to one.
  */
+static bool has_headroom(struct run *r)
+{
+	double idle = headroom_cpus(&r->cpu), wait = pressure_share(&r->psi);
+
+	if (!r->cpu.path && !r->psi.path)
+		return true;
+	return idle >= TC_ADMIT_IDLE_CPUS || (wait >= 0 && wait < TC_ADMIT_PRESSURE);
+}
+
 static bool admit(struct run *r, int running)
 {
-	double idle, wait;
-
 	if (!running)
 		return true;
 	if (since(&r->last_start) * 1000 < TC_RUN_START_GAP_MS)
 		return false;
-	idle = headroom_cpus(&r->cpu);
-	wait = pressure_share(&r->psi);
-	if (!r->cpu.path && !r->psi.path)
-		return true;
-	return idle >= TC_ADMIT_IDLE_CPUS || (wait >= 0 && wait < TC_ADMIT_PRESSURE);
+	return has_headroom(r);
 }
 
 /* Kill the run's process group and reap the run; drain its pipes. */
@@ -1590,14 +1794,20 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 		close_dirs(&r);
 		return -1;
 	}
-	r.slots = xrealloc(NULL, (size_t)opts.jobs * sizeof(*r.slots));
-	for (int i = 0; i < opts.jobs; i++) {
+	/* One prepared run waiting per job, two at most: at --jobs 1 the
+	 * next run's setup overlaps the running one's sleeps. */
+	r.n_pool = opts.jobs < POOL_MAX ? opts.jobs : POOL_MAX;
+	r.slots = xrealloc(NULL, (size_t)(opts.jobs + r.n_pool) * sizeof(*r.slots));
+	r.pool = r.slots + opts.jobs;
+	for (int i = 0; i < opts.jobs + r.n_pool; i++) {
 		r.slots[i].ci = -1;
 		r.slots[i].out_fd = r.slots[i].res_fd = -1;
 		strbuf_init(&r.slots[i].res);
 		r.slots[i].pcap_fd = -1;
 		strbuf_init(&r.slots[i].pcap_tmp);
+		r.slots[i].go_fd = -1;
 	}
+	r.no_prep = xcalloc((size_t)s->n_cases + 1, sizeof(*r.no_prep));
 	/* Room in front for each retry of each case. */
 	r.q_head = s->n_cases * (opts.retries + opts.late_retries + 1);
 	r.queue = xrealloc(NULL, (size_t)(r.q_head + s->n_cases) * sizeof(*r.queue));
@@ -1612,6 +1822,7 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 		int np = 0;
 
 		if (*opts.stop) {
+			cancel_all(&r);
 			for (int i = 0; i < opts.jobs; i++)
 				if (r.slots[i].ci >= 0)
 					interrupt(&r, &r.slots[i]);
@@ -1619,12 +1830,19 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 			break;
 		}
 		for (int i = 0; i < opts.jobs && r.q_len && !*opts.stop; i++) {
+			struct slot *pe;
+			int ci;
+
 			if (r.slots[i].ci >= 0)
 				continue;
 			if (!admit(&r, running))
 				break;
 			r.q_len--;
-			if (start(&r, &r.slots[i], r.queue[r.q_head++], err) < 0)
+			ci = r.queue[r.q_head++];
+			pe = prepared(&r, ci);
+			if (pe)
+				go(&r, &r.slots[i], pe);
+			else if (start(&r, &r.slots[i], ci, err) < 0)
 				goto out;
 			if (r.slots[i].ci >= 0) {
 				running++;
@@ -1635,6 +1853,8 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 		}
 		if (!running && !r.q_len)
 			break;
+		if (!*opts.stop)
+			prepare_ahead(&r);
 		for (int i = 0; i < opts.jobs; i++) {
 			struct slot *sl = &r.slots[i];
 
@@ -1671,18 +1891,20 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	}
 	ret = 0;
 out:
+	cancel_all(&r);	/* none is left but after an error */
 	if (ret < 0) {
 		for (int i = 0; i < opts.jobs; i++)
 			if (r.slots[i].ci >= 0)
 				interrupt(&r, &r.slots[i]);
 	}
 	s->seconds = since(&r.t0);
-	for (int i = 0; i < opts.jobs; i++) {
+	for (int i = 0; i < opts.jobs + r.n_pool; i++) {
 		strbuf_release(&r.slots[i].res);
 		strbuf_release(&r.slots[i].pcap_tmp);
 	}
 	close_dirs(&r);
 	free(r.slots);
+	free(r.no_prep);
 	free(r.queue);
 	free(pfd);
 	return ret;

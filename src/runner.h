@@ -21,6 +21,11 @@
  * reading of "idle" from admitting a burst: smaller gaps made more runs
  * late (bench/README.md, fourth round).
  *
+ * While runs execute, the next cases' runs are prepared ahead (at most
+ * min(jobs, 2)): forked early, each makes its fresh environment and
+ * waits before its first event until admission lets it go (runner.c,
+ * prepare_ahead).  A case's start is that go.
+ *
  * Each run is one forked child: it moves itself into fresh namespaces
  * (tc_engine_run), in a process group of its own, so a timeout or an
  * interrupt kills the run and every command it started with one
