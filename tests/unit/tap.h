@@ -10,7 +10,9 @@
 #ifndef TC_TAP_H
 #define TC_TAP_H
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 
@@ -62,6 +64,22 @@ static inline int tap_main(const struct tap_test *tests, size_t n)
 			bad++;
 	}
 	return bad ? 1 : 0;
+}
+
+/* tap_main() with a fresh directory made from the template top (mkdtemp)
+ * for the tests' files, removed by rm_rf afterwards. */
+static inline int tap_main_in_dir(const struct tap_test *tests, size_t n, char *top,
+				  void (*rm_rf)(const char *))
+{
+	int rc;
+
+	if (!mkdtemp(top)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	rc = tap_main(tests, n);
+	rm_rf(top);
+	return rc;
 }
 
 #define TAP_MAIN(table) \

@@ -262,13 +262,5 @@ int main(void)
 		TAP_TEST(test_shcmd__lines_and_rest),
 		TAP_TEST(test_shcmd__file),
 	};
-	int rc;
-
-	if (!mkdtemp(top)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
-	rc = tap_main(tests, sizeof(tests) / sizeof(tests[0]));
-	tc_rm_rf(top);
-	return rc;
+	return tap_main_in_dir(tests, sizeof(tests) / sizeof(tests[0]), top, tc_rm_rf);
 }
