@@ -428,31 +428,26 @@ struct slot {
 };
 
 /*
- * The machine's CPU headroom: how many CPUs were idle, on average, over the
- * last window of at least HEADROOM_WINDOW_MS, from the idle and iowait
- * times of /proc/stat's first line.  TCPCONFORM_CPU_STAT names another
- * file of the same format (for tests).
+ * What admission reads of the machine, each as a cumulative counter in a
+ * file, turned into a rate over the last window of at least
+ * HEADROOM_WINDOW_MS:
+ * - its CPU headroom: how many CPUs were idle, on average, from the idle
+ *   and iowait times (clock ticks) of /proc/stat's first line;
+ * - its CPU pressure (PSI): the share of wall time in which some task was
+ *   ready to run and waited for a CPU, from the "some" line's total
+ *   (microseconds) of /proc/pressure/cpu.
+ * TCPCONFORM_CPU_STAT and TCPCONFORM_CPU_PRESSURE name other files of the
+ * same formats (for tests).
  */
 #define HEADROOM_WINDOW_MS 100
 
-struct headroom {
-	const char *path;	/* NULL: not known here, admission by the gap only */
-	struct timespec t;	/* when idle was read */
-	unsigned long long idle;	/* clock ticks, cumulative, all CPUs */
-	double cpus;		/* idle CPUs over the last whole window; -1 before one */
-};
-
-/*
- * The machine's CPU pressure (PSI): the share of wall time in which some
- * task was ready to run and waited for a CPU, from the "some" line's
- * total (microseconds) of /proc/pressure/cpu over the same windows.
- * TCPCONFORM_CPU_PRESSURE names another file of the same format.
- */
-struct pressure {
+struct meter {
 	const char *path;	/* NULL: not known here */
-	struct timespec t;
-	unsigned long long total;
-	double share;		/* -1 before a whole window */
+	bool (*read)(const char *path, unsigned long long *count);
+	double per_second;	/* counts in a second of one CPU, or of wall */
+	struct timespec t;	/* when count was read */
+	unsigned long long count;
+	double rate;		/* over the last whole window; -1 before one */
 };
 
 struct run {
@@ -463,8 +458,8 @@ struct run {
 	int q_head, q_len;
 	struct timespec t0;
 	struct timespec last_start;
-	struct headroom cpu;	/* admission: the machine's idle CPUs */
-	struct pressure psi;	/* and its tasks' wait for one */
+	struct meter cpu;	/* admission: the machine's idle CPUs */
+	struct meter psi;	/* and its tasks' wait for one */
 	pid_t parent;		/* this process, as the children see it */
 	int *col_fd;		/* --pcap-dir: each column's directory, or NULL */
 	/* Runs prepared ahead: forked, their environment made, each waiting
@@ -1487,57 +1482,35 @@ static bool read_idle(const char *path, unsigned long long *idle)
 	return true;
 }
 
-static void headroom_init(struct headroom *h)
+static void meter_init(struct meter *m, const char *env, const char *path,
+		       bool (*read)(const char *, unsigned long long *), double per_second)
 {
-	const char *path = getenv("TCPCONFORM_CPU_STAT");
+	const char *alt = getenv(env);
 
-	memset(h, 0, sizeof(*h));
-	h->path = path && *path ? path : "/proc/stat";
-	if (!read_idle(h->path, &h->idle) || sysconf(_SC_CLK_TCK) <= 0)
-		h->path = NULL;
-	h->cpus = h->path ? -1 : 0;
-	clock_gettime(CLOCK_MONOTONIC, &h->t);
+	memset(m, 0, sizeof(*m));
+	m->path = alt && *alt ? alt : path;
+	m->read = read;
+	m->per_second = per_second;
+	if (per_second <= 0 || !read(m->path, &m->count))
+		m->path = NULL;
+	m->rate = -1;
+	clock_gettime(CLOCK_MONOTONIC, &m->t);
 }
 
-/* Idle CPUs over the last whole window; -1 until one has passed. */
-static double headroom_cpus(struct headroom *h)
+/* The counter's rate over the last whole window: idle CPUs, or the share
+ * of the time a task waited for one; -1 until a window has passed (or
+ * where the file is not known). */
+static double meter_rate(struct meter *m)
 {
-	unsigned long long idle;
-	double dt = since(&h->t);
+	unsigned long long count;
+	double dt = since(&m->t);
 
-	if (!h->path || dt * 1000 < HEADROOM_WINDOW_MS || !read_idle(h->path, &idle))
-		return h->cpus;
-	h->cpus = idle > h->idle ? (double)(idle - h->idle) / (double)sysconf(_SC_CLK_TCK) / dt : 0;
-	h->idle = idle;
-	clock_gettime(CLOCK_MONOTONIC, &h->t);
-	return h->cpus;
-}
-
-static void pressure_init(struct pressure *pr)
-{
-	const char *path = getenv("TCPCONFORM_CPU_PRESSURE");
-
-	memset(pr, 0, sizeof(*pr));
-	pr->path = path && *path ? path : "/proc/pressure/cpu";
-	if (!tc_psi_some_total(pr->path, &pr->total))
-		pr->path = NULL;
-	pr->share = -1;
-	clock_gettime(CLOCK_MONOTONIC, &pr->t);
-}
-
-/* The share of the last whole window in which a task waited for a CPU;
- * -1 until one has passed (or where PSI is not known). */
-static double pressure_share(struct pressure *pr)
-{
-	unsigned long long total;
-	double dt = since(&pr->t);
-
-	if (!pr->path || dt * 1000 < HEADROOM_WINDOW_MS || !tc_psi_some_total(pr->path, &total))
-		return pr->share;
-	pr->share = total > pr->total ? (double)(total - pr->total) / 1e6 / dt : 0;
-	pr->total = total;
-	clock_gettime(CLOCK_MONOTONIC, &pr->t);
-	return pr->share;
+	if (!m->path || dt * 1000 < HEADROOM_WINDOW_MS || !m->read(m->path, &count))
+		return m->rate;
+	m->rate = count > m->count ? (double)(count - m->count) / m->per_second / dt : 0;
+	m->count = count;
+	clock_gettime(CLOCK_MONOTONIC, &m->t);
+	return m->rate;
 }
 
 /*
@@ -1555,7 +1528,7 @@ static double pressure_share(struct pressure *pr)
  */
 static bool has_headroom(struct run *r)
 {
-	double idle = headroom_cpus(&r->cpu), wait = pressure_share(&r->psi);
+	double idle = meter_rate(&r->cpu), wait = meter_rate(&r->psi);
 
 	if (!r->cpu.path && !r->psi.path)
 		return true;
@@ -1788,8 +1761,10 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 	r.o = &opts;
 	clock_gettime(CLOCK_REALTIME, &s->started);
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	headroom_init(&r.cpu);
-	pressure_init(&r.psi);
+	meter_init(&r.cpu, "TCPCONFORM_CPU_STAT", "/proc/stat", read_idle,
+		   (double)sysconf(_SC_CLK_TCK));
+	meter_init(&r.psi, "TCPCONFORM_CPU_PRESSURE", "/proc/pressure/cpu",
+		   tc_psi_some_total, 1e6);
 	if (make_dirs(&r, err) < 0) {
 		close_dirs(&r);
 		return -1;
