@@ -28,6 +28,7 @@
 
 #include "codec.h"
 #include "error.h"
+#include "fsutil.h"
 #include "inject.h"
 #include "netns.h"
 #include "sniff.h"
@@ -86,16 +87,10 @@ static int64_t mono_ns(void)
 
 static int read_file(const char *path, char *buf, size_t cap)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	long n = tc_read_head(path, buf, cap);
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, cap - 1);
-	close(fd);
 	if (n < 0)
 		return -1;
-	buf[n] = '\0';
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return 0;
