@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "proc.h"
+#include "pysub.h"
 
 /* TCP_INFO fields Python blocks may read, by offset into struct tcp_info
  * as the kernel fills it; a field past what the kernel returned is left
@@ -90,7 +91,9 @@ void tc_code_init(struct tc_code *c)
 {
 	strbuf_init(&c->py);
 	c->n_blocks = 0;
+	c->how[0] = '\0';
 	strbuf_addstr(&c->py, preamble_hook);
+	c->body = c->py.len;
 	strbuf_addstr(&c->py, preamble_constants);
 }
 
@@ -244,7 +247,29 @@ static int run_python(const char *path, struct strbuf *out)
 	return status;
 }
 
-int tc_code_run(struct tc_code *c, struct tc_error *err)
+/* The blocks in the subset, when they all are and pass: what they print
+ * goes where python3's output would.  Returns 0 then; -1 with c->how
+ * saying why python3 must run them. */
+static int run_direct(struct tc_code *c)
+{
+	struct strbuf out = STRBUF_INIT;
+	char why[160];
+	int rc = tc_py_run(c->py.buf + c->body, c->py.len - c->body, &out, why, sizeof(why));
+
+	if (rc == 0) {
+		if (out.len)
+			fwrite(out.buf, 1, out.len, stdout);
+		fflush(stdout);
+		snprintf(c->how, sizeof(c->how), "%d block%s evaluated without python3",
+			 c->n_blocks, c->n_blocks == 1 ? "" : "s");
+	} else {
+		snprintf(c->how, sizeof(c->how), "run by python3: %s", why);
+	}
+	strbuf_release(&out);
+	return rc;
+}
+
+int tc_code_run(struct tc_code *c, bool direct, struct tc_error *err)
 {
 	char path[] = "/tmp/tcpconform-code-XXXXXX";
 	struct strbuf out = STRBUF_INIT;
@@ -252,6 +277,10 @@ int tc_code_run(struct tc_code *c, struct tc_error *err)
 	const char *mark;
 
 	if (!c->n_blocks)
+		return 0;
+	if (!direct)
+		snprintf(c->how, sizeof(c->how), "run by python3: --no_direct_code");
+	else if (run_direct(c) == 0)
 		return 0;
 	fd = mkstemp(path);
 	if (fd < 0)

@@ -92,6 +92,9 @@ static const struct opt options[] = {
 	{ "no_direct_commands", OPT_FLAG, F(no_direct_commands), 0, 1,
 	  "run every command with /bin/sh -c: never apply its sysctl settings, TCP metrics\n"
 	  "      flush and root qdisc directly (doc/user-guide.md, \"Commands\")" },
+	{ "no_direct_code", OPT_FLAG, F(no_direct_code), 0, 1,
+	  "run every %{ }% block with python3: never evaluate assertions about integers\n"
+	  "      directly (doc/user-guide.md, \"Code blocks\")" },
 	{ "dry_run", OPT_FLAG, F(dry_run), 0, 1, "parse and check the script, run nothing" },
 	{ "realtime", OPT_INT, F(realtime), 0, 99,
 	  "SCHED_FIFO priority of the run's own threads while the script runs, so that other\n"

@@ -89,6 +89,7 @@ struct tc_config {
 	bool verbose;
 	bool dry_run;
 	bool no_direct_commands;	/* every command through /bin/sh -c */
+	bool no_direct_code;		/* every %{ }% block through python3 */
 	int realtime;			/* SCHED_FIFO priority of the engine, 0: off;
 					 * a script's own line may ask for at most
 					 * TC_REALTIME_SCRIPT_MAX */

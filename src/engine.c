@@ -1938,10 +1938,12 @@ int tc_engine_run(const struct tc_script *script, const struct tc_config *cfg,
 	}
 	/* The collected code blocks run after the events, and only for a
 	 * run that has not failed; then what finish_run() checks. */
-	if (rc == 0 && tc_code_run(&e->code, err) < 0) {
+	if (rc == 0 && tc_code_run(&e->code, !e->cfg->no_direct_code, err) < 0) {
 		err->file = script->path;
 		rc = -1;
 	}
+	if (e->cfg->verbose && e->code.how[0])
+		fprintf(stderr, "%.6f %%{ }%% blocks: %s\n", rel_s(e, now_ns()), e->code.how);
 	if (rc == 0)
 		rc = finish_run(e, err);
 	if (rc < 0)
