@@ -3,7 +3,7 @@
 
     bench/commands.py [--tcpconform BIN] [--corpus DIR] [--runs N]
                       [--rounds N] [--packetdrill PATH] [--only PARTS]
-                      [DIR...]
+                      [--baseline BIN] [--jobs N] [DIR...]
 
 As root, from the top of the tree.  "before" is the same binary with
 --no_direct_commands, which runs every command with /bin/sh -c as
@@ -16,9 +16,11 @@ tcpconform did before the direct path; "after" is its default.  PARTS
   after, and of the same script without the command (the floor), in
   turn: wall time and CPU (user + system of tcpconform and every process
   it waited for), medians and 90th percentiles.
-- slice: `tcpconform --variants DIR...` at the default --jobs, --rounds
-  (1) alternating pairs: wall, CPU, passes, and each variant whose outcome
-  differs between the two.
+- slice: `tcpconform --variants DIR...` at the default --jobs (or
+  --jobs N), --rounds (1) alternating pairs: wall, CPU, passes, and each
+  variant whose outcome differs between the two.  With --baseline BIN,
+  "before" is that binary with its defaults rather than
+  --no_direct_commands.
 - packetdrill: with --packetdrill, the same variants serially as google's
   run_all.py runs them (its arguments per variant, from the script's
   folder, `unshare -n` with lo up), 60 s at most each: wall and passes.
@@ -116,8 +118,11 @@ def part_defaults(args):
 def slice_run(args, dirs, direct):
     fd, js = tempfile.mkstemp(suffix=".json")
     os.close(fd)
-    flags = [] if direct else ["--no_direct_commands"]
-    st, wall, cpu = run([args.tcpconform, "--variants", "--json", js] + flags + dirs)
+    flags = [] if direct or args.baseline else ["--no_direct_commands"]
+    if args.jobs:
+        flags += ["--jobs", str(args.jobs)]
+    binary = args.baseline if args.baseline and not direct else args.tcpconform
+    st, wall, cpu = run([binary, "--variants", "--json", js] + flags + dirs)
     with open(js) as f:
         report = json.load(f)
     os.unlink(js)
@@ -190,10 +195,15 @@ def main():
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--packetdrill")
+    ap.add_argument("--baseline", help="slice: the binary for before (default: "
+                    "--tcpconform with --no_direct_commands)")
+    ap.add_argument("--jobs", type=int, help="slice: --jobs (default: the binary's)")
     ap.add_argument("--only", default="defaults,slice,packetdrill")
     ap.add_argument("dirs", nargs="*")
     args = ap.parse_args()
     args.tcpconform = os.path.abspath(args.tcpconform)
+    if args.baseline:
+        args.baseline = os.path.abspath(args.baseline)
     dirs = args.dirs or [os.path.join(args.corpus, "tcp", d) for d in
                          ("slow_start", "zerocopy", "shutdown", "epoll", "blocking")]
     dirs = [os.path.abspath(d) for d in dirs]
