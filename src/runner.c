@@ -1336,6 +1336,46 @@ static void prepare(struct run *r, struct slot *pe, int ci)
 }
 
 /*
+ * Whether another case of ci's script is running.  Runs of one script
+ * (its profiles, its IP-version variants) never overlap: they share
+ * whatever fixed names the script uses outside its namespaces, such as a
+ * file in /tmp, which the host and every run share (google's
+ * sendfile-simple.pkt removes and writes /tmp/testfile, then opens it: at
+ * --jobs 16 one of its three variants, started 30 ms apart, once failed
+ * that open with ENOENT).
+ */
+static bool script_running(const struct run *r, int ci)
+{
+	int script = r->s->cases[ci].script;
+
+	for (int i = 0; i < r->o->jobs; i++) {
+		int other = r->slots[i].ci;
+
+		if (other >= 0 && other != ci && r->s->cases[other].script == script)
+			return true;
+	}
+	return false;
+}
+
+/* Bring to the queue's head the first case whose script has no run going,
+ * the others keeping their order; false when every queued case's has. */
+static bool next_startable(struct run *r)
+{
+	int *q = &r->queue[r->q_head];
+
+	for (int k = 0; k < r->q_len; k++) {
+		int ci = q[k];
+
+		if (script_running(r, ci))
+			continue;
+		memmove(q + 1, q, (size_t)k * sizeof(*q));
+		q[0] = ci;
+		return true;
+	}
+	return false;
+}
+
+/*
  * Prepare the next cases in the queue, those to go next, while the pool
  * has room, at most one per TC_RUN_START_GAP_MS (a run's setup takes a
  * CPU for milliseconds, as a start does) and only while admission's
@@ -1350,6 +1390,8 @@ static void prepare_ahead(struct run *r)
 			free_pe = &r->pool[i];
 	if (!free_pe || since(&r->last_fork) * 1000 < TC_RUN_START_GAP_MS)
 		return;
+	/* A case whose script runs now may be prepared: nothing of the
+	 * script runs before its go, which waits for the other to end. */
 	for (int k = 0; k < r->n_pool && k < r->q_len; k++) {
 		int ci = r->queue[r->q_head + k];
 
@@ -1810,7 +1852,7 @@ int tc_suite_run(struct tc_suite *s, const struct tc_run_opts *o,
 
 			if (r.slots[i].ci >= 0)
 				continue;
-			if (!admit(&r, running))
+			if (!next_startable(&r) || !admit(&r, running))
 				break;
 			r.q_len--;
 			ci = r.queue[r.q_head++];
