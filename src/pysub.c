@@ -133,17 +133,6 @@ static bool is_name_char(int ch)
 	return is_name_start(ch) || (ch >= '0' && ch <= '9');
 }
 
-static int digit_value(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return 99;
-}
-
 static void bad(struct token *t, const char *why)
 {
 	t->t = T_BAD;
@@ -165,10 +154,10 @@ static void lex_int(const char *s, size_t len, size_t p, struct token *t)
 		       s[p + 1] == 'o' || s[p + 1] == 'O' ? 8 : 2;
 		q += 2;
 	}
-	for (; q < len && digit_value((unsigned char)s[q]) < (int)base; q++, digits++) {
+	for (int d; q < len && (d = tc_hexval(s[q])) >= 0 && d < (int)base; q++, digits++) {
 		if (t->i >= limit)
 			return bad(t, "an integer literal this large");
-		t->i = t->i * base + digit_value((unsigned char)s[q]);
+		t->i = t->i * base + d;
 	}
 	t->end = q;
 	if (!digits)
