@@ -33,7 +33,6 @@ static const struct {
 	enum op op, aug;
 } ops[] = {
 	{ "<<=", O_AUG, O_SHL }, { ">>=", O_AUG, O_SHR }, { "//=", O_AUG, O_FDIV },
-	{ "**", O_AUG, O_AUG },	/* a marker: power is outside (see lex_op) */
 	{ "<<", O_SHL, 0 }, { ">>", O_SHR, 0 }, { "//", O_FDIV, 0 },
 	{ "<=", O_LE, 0 }, { ">=", O_GE, 0 }, { "==", O_EQ, 0 }, { "!=", O_NE, 0 },
 	{ "+=", O_AUG, O_ADD }, { "-=", O_AUG, O_SUB }, { "*=", O_AUG, O_MUL },
@@ -164,12 +163,9 @@ static void lex_int(const char *s, size_t len, size_t p, struct token *t)
 		return bad(t, "this number");
 	if (q < len && (is_name_char((unsigned char)s[q]) || s[q] == '.'))
 		return bad(t, "a number of this form");
+	/* 0, 00, ... but not 07: a leading zero is only for zero. */
 	if (base == 10 && s[p] == '0' && t->i != 0)
 		return bad(t, "a decimal number with leading zeros");
-	if (base == 10 && s[p] == '0')
-		for (size_t k = p; k < q; k++)
-			if (s[k] != '0')
-				return bad(t, "a decimal number with leading zeros");
 	t->t = T_INT;
 }
 
@@ -193,12 +189,13 @@ static void lex_str(const char *s, size_t len, size_t p, struct token *t)
 
 static void lex_op(const char *s, size_t len, size_t p, struct token *t)
 {
+	/* Power is outside the subset: the table would read ** as two '*'. */
+	if (p + 1 < len && s[p] == '*' && s[p + 1] == '*')
+		return bad(t, "the power operator");
 	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
 		size_t n = strlen(ops[k].text);
 
 		if (p + n <= len && !memcmp(s + p, ops[k].text, n)) {
-			if (ops[k].op == O_AUG && ops[k].aug == O_AUG)
-				return bad(t, "the power operator");
 			t->t = T_OP;
 			t->op = ops[k].op;
 			t->aug = ops[k].aug;
@@ -414,7 +411,6 @@ static bool binop(struct ctx *c, enum op op, const struct val *l, const struct v
 		  struct val *res)
 {
 	pyint a = 0, b = 0, q = 0, m = 0, v = 0;
-	enum vtype t = V_INT;
 	bool both_bool = l->t == V_BOOL && r->t == V_BOOL;
 
 	TRY(as_int(c, l, &a));
@@ -441,23 +437,21 @@ static bool binop(struct ctx *c, enum op op, const struct val *l, const struct v
 	case O_SHR:
 		TRY(shift(c, op, a, b, &v));
 		break;
-	/* bool & bool is a bool in Python; with an int, an int. */
 	case O_BAND:
 		v = a & b;
-		t = both_bool ? V_BOOL : V_INT;
 		break;
 	case O_BOR:
 		v = a | b;
-		t = both_bool ? V_BOOL : V_INT;
 		break;
 	case O_BXOR:
 		v = a ^ b;
-		t = both_bool ? V_BOOL : V_INT;
 		break;
 	default:
 		return defer(c, "this operator");
 	}
-	*res = int_val(v, t);
+	/* bool & bool is a bool in Python; with an int, an int. */
+	*res = int_val(v, both_bool && (op == O_BAND || op == O_BOR || op == O_BXOR) ?
+			  V_BOOL : V_INT);
 	return true;
 }
 
